@@ -1,0 +1,239 @@
+"""Clients, their group settings, activity log and balance ledger."""
+
+import secrets
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.utils import timezone
+
+from config.db import SoftStateModel, SoftStateQuerySet, TimestampedModel
+
+
+def new_client_hash() -> str:
+    return secrets.token_hex(20)
+
+
+def money_field() -> models.DecimalField:
+    return models.DecimalField(max_digits=20, decimal_places=6, default=Decimal("0"))
+
+
+class GroupSetting(SoftStateModel):
+    """A named group of clients sharing settings (client → group → company)."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="group_settings"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(max_length=255)
+    settings = models.JSONField(default=dict, blank=True)
+
+    objects: ClassVar[Any] = SoftStateQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["company", "name"], name="group_company_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientQuerySet(SoftStateQuerySet["Client"]):
+    """Client rows; set-based state changes come from SoftStateQuerySet."""
+
+
+class Client(SoftStateModel):
+    """A customer of a company, with nested contacts and documents (API.md §4)."""
+
+    CLASSIFICATIONS = (
+        "individual",
+        "business",
+        "company",
+        "partnership",
+        "trust",
+        "charity",
+        "government",
+        "other",
+    )
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="clients"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    group_settings = models.ForeignKey(
+        GroupSetting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clients",
+    )
+    name = models.CharField(max_length=255, blank=True, default="")
+    website = models.CharField(max_length=255, blank=True, default="")
+    private_notes = models.TextField(blank=True, default="")
+    public_notes = models.TextField(blank=True, default="")
+    balance = money_field()
+    paid_to_date = money_field()
+    credit_balance = money_field()
+    payment_balance = money_field()
+    last_login = models.DateTimeField(null=True, blank=True)
+    size_id = models.PositiveIntegerField(null=True, blank=True)
+    industry_id = models.PositiveIntegerField(null=True, blank=True)
+    client_hash = models.CharField(
+        max_length=40, default=new_client_hash, editable=False
+    )
+    address1 = models.CharField(max_length=255, blank=True, default="")
+    address2 = models.CharField(max_length=255, blank=True, default="")
+    city = models.CharField(max_length=255, blank=True, default="")
+    state = models.CharField(max_length=255, blank=True, default="")
+    postal_code = models.CharField(max_length=255, blank=True, default="")
+    country_id = models.PositiveIntegerField(null=True, blank=True)
+    phone = models.CharField(max_length=255, blank=True, default="")
+    custom_value1 = models.TextField(blank=True, default="")
+    custom_value2 = models.TextField(blank=True, default="")
+    custom_value3 = models.TextField(blank=True, default="")
+    custom_value4 = models.TextField(blank=True, default="")
+    shipping_address1 = models.CharField(max_length=255, blank=True, default="")
+    shipping_address2 = models.CharField(max_length=255, blank=True, default="")
+    shipping_city = models.CharField(max_length=255, blank=True, default="")
+    shipping_state = models.CharField(max_length=255, blank=True, default="")
+    shipping_postal_code = models.CharField(max_length=255, blank=True, default="")
+    shipping_country_id = models.PositiveIntegerField(null=True, blank=True)
+    settings = models.JSONField(default=dict, blank=True)
+    vat_number = models.CharField(max_length=255, blank=True, default="")
+    id_number = models.CharField(max_length=255, blank=True, default="")
+    number = models.CharField(max_length=255, blank=True, default="")
+    classification = models.CharField(max_length=32, blank=True, default="")
+    is_tax_exempt = models.BooleanField(default=False)
+    has_valid_vat_number = models.BooleanField(default=False)
+    routing_id = models.CharField(max_length=255, blank=True, default="")
+
+    documents = GenericRelation(
+        "documents.Document",
+        content_type_field="owner_type",
+        object_id_field="owner_id",
+        related_query_name="client",
+    )
+
+    objects: ClassVar[Any] = ClientQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "number"],
+                condition=~models.Q(number=""),
+                name="client_number_unique_in_company",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "id_number"],
+                condition=~models.Q(id_number=""),
+                name="client_id_number_unique_in_company",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["company", "is_deleted", "archived_at"],
+                name="client_company_state",
+            ),
+            models.Index(fields=["company", "name", "id"], name="client_company_name"),
+            models.Index(
+                fields=["company", "balance", "id"], name="client_company_balance"
+            ),
+            models.Index(
+                fields=["company", "created_at"], name="client_company_created"
+            ),
+            models.Index(
+                fields=["company", "updated_at"], name="client_company_updated"
+            ),
+            models.Index(
+                fields=["company", "group_settings"], name="client_company_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.number or f"Client {self.pk}"
+
+
+class Activity(models.Model):
+    """One line of a client's activity log (upstream activity type ids)."""
+
+    CREATE_CLIENT = 1
+    ARCHIVE_CLIENT = 2
+    DELETE_CLIENT = 3
+    RESTORE_CLIENT = 26
+    UPDATE_CLIENT = 61
+    MERGE_CLIENT = 62
+    UPLOAD_DOCUMENT = 63
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    activity_type_id = models.PositiveIntegerField()
+    notes = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(
+                fields=["client", "-created_at"], name="activity_client_recent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_type_id} {self.notes}"
+
+
+class LedgerEntry(TimestampedModel):
+    """A balance adjustment on a client (merges write one)."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="+"
+    )
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="ledger")
+    notes = models.TextField(blank=True, default="")
+    adjustment = money_field()
+    balance = money_field()
+
+    class Meta:
+        verbose_name_plural = "ledger entries"
+        indexes = [
+            models.Index(fields=["client", "-created_at"], name="ledger_client_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.adjustment} → {self.balance}"

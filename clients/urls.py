@@ -1,0 +1,5 @@
+"""API routes of this app (included under /api/v1/)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

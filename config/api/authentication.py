@@ -1,0 +1,47 @@
+"""`X-API-TOKEN` authentication: finds the token, its membership, user and company."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from companies.models import ApiToken, digest_token
+
+TOKEN_HEADER = "HTTP_X_API_TOKEN"
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    """Authenticate by the `X-API-TOKEN` header only (never a query parameter).
+
+    On success `request.auth` is the ApiToken, and `request.membership` and
+    `request.company` are set for the views.
+    """
+
+    def authenticate(
+        self, request: Request
+    ) -> tuple[AbstractBaseUser, ApiToken] | None:
+        plain = request.META.get(TOKEN_HEADER, "").strip()
+        if not plain:
+            raise AuthenticationFailed("Invalid token")
+        token = (
+            ApiToken.objects.select_related("membership__company", "membership__user")
+            .filter(token_digest=digest_token(plain))
+            .first()
+        )
+        if token is None or token.is_revoked or not token.matches(plain):
+            raise AuthenticationFailed("Invalid token")
+        membership = token.membership
+        if not membership.user.is_active:
+            raise AuthenticationFailed("User inactive")
+        if membership.is_locked:
+            raise AuthenticationFailed("User access locked")
+        token.mark_used()
+        request.membership = membership  # type: ignore[attr-defined]
+        request.company = membership.company  # type: ignore[attr-defined]
+        return membership.user, token
+
+    def authenticate_header(self, request: Any) -> str | None:
+        # No WWW-Authenticate challenge: upstream answers failed auth with 403.
+        return None

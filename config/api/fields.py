@@ -1,0 +1,90 @@
+"""Serializer fields for the API's conventions: hashed ids and unix times."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from rest_framework import serializers
+
+from config.api.hashids import decode_id, encode_id
+
+
+def unix_time(value: datetime | None) -> int:
+    """A datetime as unix seconds; unset is 0."""
+    return int(value.timestamp()) if value else 0
+
+
+class UnixTimestampField(serializers.Field):
+    """Read-only datetime shown as unix seconds (0 when unset)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: datetime | None) -> int:
+        return unix_time(value)
+
+
+class HashidField(serializers.Field):
+    """An integer primary key shown and read as a hashid; `""` and null mean no id."""
+
+    default_error_messages = {"invalid": "The {field_name} is invalid."}
+
+    def to_representation(self, value: int | None) -> str:
+        return encode_id(value)
+
+    def to_internal_value(self, data: Any) -> int | None:
+        if data in ("", None):
+            return None
+        pk = decode_id(data)
+        if pk is None:
+            self.fail("invalid", field_name=(self.field_name or "id").replace("_", " "))
+        return pk
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data in ("", None) and not self.required:
+            return True, None
+        return super().validate_empty_values(data)
+
+
+class HashidRelatedField(serializers.RelatedField):
+    """A foreign key given as a hashid, resolved inside the request's company.
+
+    `company_lookup` names the path from the related model to its company
+    (`company`, or `memberships__company` for users). An unknown, undecodable or
+    other-company id fails with the same message, so ids can't be probed.
+    """
+
+    default_error_messages = {"invalid": "The selected {field_name} is invalid."}
+
+    def __init__(self, company_lookup: str = "company", **kwargs: Any) -> None:
+        self.company_lookup = company_lookup
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = super().get_queryset()
+        company = self.context.get("company")
+        return queryset.filter(**{self.company_lookup: company})
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data == "":
+            data = None
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data: Any) -> Model:
+        name = (self.field_name or "id").replace("_", " ")
+        pk = decode_id(data)
+        if pk is None:
+            self.fail("invalid", field_name=name)
+        instance = self.get_queryset().filter(pk=pk).first()
+        if instance is None:
+            self.fail("invalid", field_name=name)
+        return instance
+
+    def to_representation(self, value: Any) -> str:
+        return encode_id(value.pk)
+
+    def use_pk_only_optimization(self) -> bool:
+        return True

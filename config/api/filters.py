@@ -1,0 +1,41 @@
+"""django-filter pieces shared by every FilterSet of the API."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from config.api.hashids import decode_id
+
+
+class HashidFilter(django_filters.CharFilter):
+    """Filter on a hashed id; an undecodable value matches nothing (API.md §3)."""
+
+    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
+        if value in ("", None):
+            return qs
+        pk = decode_id(value)
+        if pk is None:
+            return qs.none()
+        return qs.filter(**{self.field_name: pk})
+
+
+class ApiFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
+    """Invalid filter values answer 422 keyed by the query parameter."""
+
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[Any], view: Any
+    ) -> QuerySet[Any]:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ValidationError(
+                {
+                    key: [str(message) for message in messages]
+                    for key, messages in filterset.errors.items()
+                }
+            )
+        return filterset.qs

@@ -1,0 +1,42 @@
+"""The one hashid codec for every entity type (API.md §3)."""
+
+from functools import lru_cache
+
+from django.conf import settings
+from hashids import Hashids
+
+MIN_LENGTH = 10
+
+
+@lru_cache(maxsize=4)
+def _codec(salt: str) -> Hashids:
+    return Hashids(salt=salt, min_length=MIN_LENGTH)
+
+
+def codec() -> Hashids:
+    """The encoder for the configured HASH_SALT."""
+    return _codec(settings.HASH_SALT)
+
+
+def encode_id(pk: int | None) -> str:
+    """Hash a primary key; a missing key is `""` (the API's null hashed id)."""
+    if pk is None:
+        return ""
+    return str(codec().encode(pk))
+
+
+def decode_id(value: object) -> int | None:
+    """Decode a hashid to a primary key, or None when it is not one of ours.
+
+    A value counts only if it decodes to exactly one number and re-encodes to itself,
+    so variants that Hashids would still accept are rejected.
+    """
+    if not isinstance(value, str) or not value or len(value) > 64:
+        return None
+    try:
+        numbers = codec().decode(value)
+    except Exception:
+        return None
+    if len(numbers) != 1 or codec().encode(numbers[0]) != value:
+        return None
+    return int(numbers[0])

@@ -1,0 +1,126 @@
+"""Request parsers: JSON objects, and form/multipart bodies with PHP bracket keys.
+
+Upstream's official PHP SDK sends every write form-encoded, with keys such as
+`contacts[0][email]`, `ids[]` and `settings[currency_id]`; they are read as the nested
+lists and objects a JSON client would send (API.md §2).
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import orjson
+from django.http import QueryDict
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser, DataAndFiles, FormParser, MultiPartParser
+
+MAX_NESTING = 32
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+
+
+def split_php_key(key: str) -> list[str]:
+    """`contacts[0][email]` → `["contacts", "0", "email"]`; `ids[]` → `["ids", ""]`."""
+    start = key.find("[")
+    if start <= 0 or not key.endswith("]"):
+        return [key]
+    tail = key[start:]
+    parts = _BRACKETS.findall(tail)
+    if "".join(f"[{part}]" for part in parts) != tail:
+        return [key]
+    if len(parts) > MAX_NESTING:
+        raise ParseError("Form keys are nested too deeply.")
+    return [key[:start], *parts]
+
+
+def _next_index(node: dict[str, Any]) -> str:
+    numbers = [int(k) for k in node if k.isdigit()]
+    return str(max(numbers) + 1 if numbers else 0)
+
+
+def _as_lists(node: Any) -> Any:
+    """Objects whose keys are all array indexes become lists, in index order."""
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _as_lists(value) for key, value in node.items()}
+    if converted and all(key.isdigit() for key in converted):
+        return [converted[key] for key in sorted(converted, key=int)]
+    return converted
+
+
+def nest_php_keys(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """Nest flat `(key, value)` pairs as PHP does (the last value wins)."""
+    root: dict[str, Any] = {}
+    for key, value in items:
+        parts = split_php_key(key)
+        node = root
+        for depth, part in enumerate(parts):
+            name = _next_index(node) if part == "" else part
+            if depth == len(parts) - 1:
+                node[name] = value
+                break
+            child = node.get(name)
+            if not isinstance(child, dict):
+                child = {}
+                node[name] = child
+            node = child
+    result = _as_lists(root)
+    return result if isinstance(result, dict) else {}
+
+
+def _pairs(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    if isinstance(data, QueryDict):
+        return [(key, value) for key, values in data.lists() for value in values]
+    return list(data.items())
+
+
+class ApiJSONParser(BaseParser):
+    """JSON bodies must be objects; `[]` (PHP's empty array) is read as `{}`."""
+
+    media_type = "application/json"
+
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        raw = stream.read() if stream is not None else b""
+        if not raw.strip():
+            return {}
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise ParseError("The request body is not valid JSON.") from exc
+        if data == []:
+            return {}
+        if not isinstance(data, dict):
+            raise ParseError("The request body must be a JSON object.")
+        return data
+
+
+class PhpFormParser(FormParser):
+    """`application/x-www-form-urlencoded` with PHP bracket keys."""
+
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        flat = super().parse(stream, media_type, parser_context)
+        return nest_php_keys(_pairs(flat))
+
+
+class PhpMultiPartParser(MultiPartParser):
+    """`multipart/form-data` with PHP bracket keys, for fields and files alike."""
+
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> DataAndFiles:
+        parsed = super().parse(stream, media_type, parser_context)
+        return DataAndFiles(
+            nest_php_keys(_pairs(parsed.data)), nest_php_keys(_pairs(parsed.files))
+        )

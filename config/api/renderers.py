@@ -1,0 +1,35 @@
+"""JSON rendering with orjson (handles Decimal, datetimes and UUIDs natively)."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from rest_framework.renderers import JSONRenderer
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def dumps(data: Any) -> bytes:
+    """Serialise API data to JSON bytes."""
+    return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+class ApiJSONRenderer(JSONRenderer):
+    """The only renderer of the API: compact JSON, money as numbers."""
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if data is None:
+            return b""
+        return dumps(data)

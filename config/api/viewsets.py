@@ -1,0 +1,59 @@
+"""The base viewset every API resource builds on: company scope and hashid lookup."""
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from rest_framework import viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from companies.models import Company, Membership
+from config.api.errors import NotFoundError
+from config.api.hashids import decode_id
+from config.api.permissions import EntityPermission
+
+
+class CompanyScopedViewSet(viewsets.GenericViewSet):
+    """Rows of the request's company, addressed by hashed id.
+
+    An id that does not decode, does not exist, or is another company's gives the
+    same 404 body (`not_found_message`), so ids can't be probed.
+    """
+
+    permission_classes = [IsAuthenticated, EntityPermission]
+    permission_entity = ""
+    not_found_message = "Not found"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = "[^/]+"
+
+    @property
+    def company(self) -> Company:
+        company: Company = self.request.company
+        return company
+
+    @property
+    def membership(self) -> Membership:
+        membership: Membership = self.request.membership
+        return membership
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["company"] = getattr(self.request, "company", None)
+        return context
+
+    def get_object(self) -> Any:
+        return self.get_object_by_hashid(self.kwargs.get(self.lookup_url_kwarg, ""))
+
+    def get_object_by_hashid(
+        self,
+        hashid: str,
+        queryset: QuerySet[Any] | None = None,
+        message: str | None = None,
+    ) -> Model:
+        """One of the company's rows by hashid, or 404 with the resource's message."""
+        pk = decode_id(hashid)
+        source = self.get_queryset() if queryset is None else queryset
+        obj = source.filter(pk=pk).first() if pk is not None else None
+        if obj is None:
+            raise NotFoundError(message or self.not_found_message)
+        self.check_object_permissions(self.request, obj)
+        return obj

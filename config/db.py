@@ -1,0 +1,79 @@
+"""Abstract base models and their QuerySet methods, shared by every app."""
+
+from typing import Any, ClassVar, TypeVar
+
+from django.db import models
+from django.utils import timezone
+
+_M = TypeVar("_M", bound="SoftStateModel")
+
+
+class TimestampedModel(models.Model):
+    """A row with created/updated times."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SoftStateQuerySet(models.QuerySet[_M]):
+    """Set-based archive/restore/delete for rows with active/archived/deleted states."""
+
+    def active(self) -> "SoftStateQuerySet[_M]":
+        return self.filter(archived_at__isnull=True, is_deleted=False)
+
+    def archived(self) -> "SoftStateQuerySet[_M]":
+        return self.filter(archived_at__isnull=False, is_deleted=False)
+
+    def deleted(self) -> "SoftStateQuerySet[_M]":
+        return self.filter(is_deleted=True)
+
+    def with_states(self, states: set[str]) -> "SoftStateQuerySet[_M]":
+        """Rows in any of `states` (`active`, `archived`, `deleted`)."""
+        condition = models.Q(pk__in=[])
+        if "active" in states:
+            condition |= models.Q(archived_at__isnull=True, is_deleted=False)
+        if "archived" in states:
+            condition |= models.Q(archived_at__isnull=False, is_deleted=False)
+        if "deleted" in states:
+            condition |= models.Q(is_deleted=True)
+        return self.filter(condition)
+
+    def archive(self) -> int:
+        """Archive the active rows; archived and deleted ones keep their state."""
+        now = timezone.now()
+        return self.active().update(archived_at=now, updated_at=now)
+
+    def restore(self) -> int:
+        """Make archived and deleted rows active again."""
+        now = timezone.now()
+        return self.filter(
+            models.Q(archived_at__isnull=False) | models.Q(is_deleted=True)
+        ).update(archived_at=None, is_deleted=False, updated_at=now)
+
+    def soft_delete(self) -> int:
+        """Mark rows deleted, re-stamping `archived_at`; deleted rows are left alone."""
+        now = timezone.now()
+        return self.filter(is_deleted=False).update(
+            is_deleted=True, archived_at=now, updated_at=now
+        )
+
+
+class SoftStateModel(TimestampedModel):
+    """A row that is active, archived (`archived_at` set) or deleted (`is_deleted`)."""
+
+    archived_at = models.DateTimeField(null=True, blank=True)
+    is_deleted = models.BooleanField(default=False)
+
+    objects: ClassVar[Any] = SoftStateQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def state(self) -> str:
+        if self.is_deleted:
+            return "deleted"
+        return "archived" if self.archived_at else "active"

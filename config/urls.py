@@ -1,0 +1,26 @@
+"""URL configuration: the API under /api/v1/, its docs, and Django admin."""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.api.views import PingView
+
+api_v1: list[URLPattern | URLResolver] = [
+    re_path(r"^ping/?$", PingView.as_view(), name="ping"),
+    re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("clients.urls")),
+    path("", include("documents.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    re_path(
+        r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"
+    ),
+]
+
+handler400 = "config.api.views.bad_request"
+handler404 = "config.api.views.not_found"
+handler500 = "config.api.views.server_error"

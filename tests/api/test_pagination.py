@@ -1,0 +1,67 @@
+import pytest
+
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.urls("tests.api.urls")
+URL = "/api/v1/test-memberships"
+
+
+@pytest.fixture
+def five_members(owner):
+    for _ in range(4):
+        MembershipFactory(company=owner.company)
+    return owner
+
+
+def test_the_list_envelope_has_pagination_meta(api, five_members):
+    body = api.get(URL, {"per_page": 2, "page": 2, "filter": "x"}).json()
+    assert len(body["data"]) == 2
+    pagination = body["meta"]["pagination"]
+    assert {
+        k: pagination[k] for k in ("total", "count", "per_page", "current_page")
+    } == {
+        "total": 5,
+        "count": 2,
+        "per_page": 2,
+        "current_page": 2,
+    }
+    assert pagination["total_pages"] == 3
+    links = pagination["links"]
+    assert links["previous"].startswith("http://testserver/api/v1/test-memberships?")
+    assert "page=1" in links["previous"] and "filter=x" in links["previous"]
+    assert "page=3" in links["next"] and "per_page=2" in links["next"]
+
+
+def test_links_are_empty_when_there_is_one_page(api, five_members):
+    pagination = api.get(URL).json()["meta"]["pagination"]
+    assert pagination["per_page"] == 20
+    assert pagination["links"] == {}
+
+
+def test_a_page_past_the_end_is_empty_with_the_page_asked(api, five_members):
+    body = api.get(URL, {"page": 9}).json()
+    assert body["data"] == []
+    assert body["meta"]["pagination"]["current_page"] == 9
+    assert body["meta"]["pagination"]["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("per_page", "expected"), [("abc", 20), ("0", 20), ("-3", 20), ("100000", 5000)]
+)
+def test_bad_or_huge_per_page_falls_back_or_is_clamped(
+    api, five_members, per_page, expected
+):
+    pagination = api.get(URL, {"per_page": per_page}).json()["meta"]["pagination"]
+    assert pagination["per_page"] == expected
+
+
+def test_total_pages_is_at_least_one_for_an_empty_list(api):
+    pagination = api.get(URL).json()["meta"]["pagination"]
+    assert pagination["total"] == 1  # the owner
+    assert pagination["total_pages"] == 1
+
+
+def test_the_list_shows_hashed_ids_and_unix_times(api, owner):
+    row = api.get(URL).json()["data"][0]
+    assert row["id"] != str(owner.membership.pk)
+    assert isinstance(row["created_at"], int) and row["created_at"] > 1_600_000_000

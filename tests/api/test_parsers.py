@@ -1,0 +1,61 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from config.api.parsers import nest_php_keys
+
+pytestmark = pytest.mark.urls("tests.api.urls")
+
+
+def test_php_bracket_keys_become_lists_and_objects():
+    pairs = [
+        ("name", "Acme"),
+        ("contacts[1][email]", "b@example.com"),
+        ("contacts[0][email]", "a@example.com"),
+        ("contacts[0][first_name]", "Ann"),
+        ("ids[0]", "x"),
+        ("ids[]", "y"),
+        ("settings[currency_id]", "1"),
+    ]
+    assert nest_php_keys(pairs) == {
+        "name": "Acme",
+        "contacts": [
+            {"email": "a@example.com", "first_name": "Ann"},
+            {"email": "b@example.com"},
+        ],
+        "ids": ["x", "y"],
+        "settings": {"currency_id": "1"},
+    }
+
+
+def test_numeric_keys_are_ordered_by_index_not_by_arrival():
+    assert nest_php_keys([("a[10]", "ten"), ("a[2]", "two")]) == {"a": ["two", "ten"]}
+
+
+def test_malformed_brackets_stay_plain_keys():
+    assert nest_php_keys([("a[b", "1"), ("c]", "2")]) == {"a[b": "1", "c]": "2"}
+
+
+def test_form_encoded_put_is_read_as_nested_data(api):
+    response = api.put(
+        "/api/v1/test-echo",
+        data="name=Acme&contacts%5B0%5D%5Bemail%5D=a%40b.c&ids%5B%5D=x&ids%5B%5D=y",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {"name": "Acme", "contacts": [{"email": "a@b.c"}], "ids": ["x", "y"]}
+    }
+
+
+def test_multipart_fields_and_files_are_nested(api):
+    upload = SimpleUploadedFile("a.txt", b"hello", content_type="text/plain")
+    response = api.post(
+        "/api/v1/test-echo",
+        {"is_public": "0", "settings[currency_id]": "2", "documents[]": upload},
+        format="multipart",
+    )
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert data["is_public"] == "0"
+    assert data["settings"] == {"currency_id": "2"}
+    assert len(data["documents"]) == 1

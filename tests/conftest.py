@@ -1,0 +1,92 @@
+"""Shared fixtures: a company with an owner and a token, and API clients for it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from companies.models import Company, Membership
+from companies.services import token_create
+from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+
+
+@dataclass
+class Member:
+    """A membership with its plain token and an API client that sends it."""
+
+    membership: Membership
+    token: str
+    api: APIClient
+
+    @property
+    def company(self) -> Company:
+        return self.membership.company
+
+
+def api_client_for(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_X_API_TOKEN=token)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_member(db: None) -> Callable[..., Member]:
+    """Make a member of a company (a new company unless given), with a token."""
+
+    def make(
+        company: Company | None = None,
+        *,
+        is_owner: bool = True,
+        is_admin: bool = True,
+        permissions: list[str] | None = None,
+        **user_fields: object,
+    ) -> Member:
+        membership: Membership = MembershipFactory.create(
+            company=company or CompanyFactory(),
+            user=UserFactory(**user_fields),
+            is_owner=is_owner,
+            is_admin=is_admin,
+            permissions=permissions or [],
+        )
+        issued = token_create(membership=membership)
+        return Member(
+            membership=membership, token=issued.plain, api=api_client_for(issued.plain)
+        )
+
+    return make
+
+
+@pytest.fixture
+def owner(make_member: Callable[..., Member]) -> Member:
+    """The owner (and admin) of company A."""
+    return make_member()
+
+
+@pytest.fixture
+def company(owner: Member) -> Company:
+    return owner.company
+
+
+@pytest.fixture
+def api(owner: Member) -> APIClient:
+    """An API client authenticated as company A's owner."""
+    return owner.api
+
+
+@pytest.fixture
+def outsider(make_member: Callable[..., Member]) -> Member:
+    """The owner of another company, B."""
+    return make_member()
