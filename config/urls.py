@@ -9,6 +9,7 @@ from config.api.views import PingView
 api_v1: list[URLPattern | URLResolver] = [
     re_path(r"^ping/?$", PingView.as_view(), name="ping"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("clients.gated_urls")),
     path("", include("clients.urls")),
     path("", include("documents.urls")),
 ]
