@@ -178,6 +178,9 @@ class Client(SoftStateModel):
                 fields=["company", "balance", "id"], name="client_company_balance"
             ),
             models.Index(
+                fields=["company", "number_sort", "id"], name="client_company_number"
+            ),
+            models.Index(
                 fields=["company", "created_at"], name="client_company_created"
             ),
             models.Index(
