@@ -1,0 +1,268 @@
+"""Contact input validation and the contact object of the API (API.md §4, §6)."""
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from rest_framework import serializers
+
+from config.api.fields import unix_time
+from config.api.hashids import decode_id, encode_id
+from contacts.models import ClientContact
+
+PASSWORD_MASK = "**********"
+PASSWORD_MIN_LENGTH = 7
+
+_MASKED = re.compile(r"\*+")
+_PASSWORD_RULES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"))
+
+STRING_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "custom_value1",
+    "custom_value2",
+    "custom_value3",
+    "custom_value4",
+)
+BOOLEAN_FIELDS = ("is_primary", "send_email", "is_locked")
+
+
+def is_masked_password(value: object) -> bool:
+    """True for the asterisks we print instead of a password: it means "unchanged"."""
+    return isinstance(value, str) and _MASKED.fullmatch(value) is not None
+
+
+class ContactIdField(serializers.Field):
+    """A contact's hashid; anything not one of ours reads as None (a new contact)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int | None:
+        return decode_id(data)
+
+    def to_representation(self, value: int | None) -> str:
+        return encode_id(value)
+
+
+class ContactStringField(serializers.CharField):
+    """A string input where null means `""` (strings are never null in this API)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+
+class ContactBooleanField(serializers.BooleanField):
+    """A boolean that also takes form-encoded spellings; `""` and null are false."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None or data == "":
+            return True, False
+        return super().validate_empty_values(data)
+
+
+class ContactInputSerializer(serializers.Serializer):
+    """One incoming item of a client's `contacts` array.
+
+    Only the keys that were sent end up in `validated_data`, so an existing contact
+    keeps the fields a request leaves out. `id` is the decoded primary key or None;
+    `password` is present only when it is to be changed (plain; the service hashes
+    it). Messages name the item's dotted key, given as `context["attribute"]`
+    (`contacts.0`), as upstream's do.
+    """
+
+    id = ContactIdField()
+    first_name = ContactStringField(max_length=255)
+    last_name = ContactStringField(max_length=255)
+    email = ContactStringField(max_length=255)
+    phone = ContactStringField(max_length=255)
+    custom_value1 = ContactStringField()
+    custom_value2 = ContactStringField()
+    custom_value3 = ContactStringField()
+    custom_value4 = ContactStringField()
+    is_primary = ContactBooleanField()
+    send_email = ContactBooleanField()
+    is_locked = ContactBooleanField()
+    password = ContactStringField(max_length=255, trim_whitespace=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        prefix = self.context.get("attribute", "")
+        self.error_messages["invalid"] = f"The {prefix or 'contact'} must be an object."
+        for name, field in self.fields.items():
+            attribute = f"{prefix}.{name}" if prefix else name
+            field.error_messages.update(
+                invalid=(
+                    f"The {attribute} field must be true or false."
+                    if name in BOOLEAN_FIELDS
+                    else f"The {attribute} must be a string."
+                ),
+                max_length=(
+                    f"The {attribute} may not be greater than {{max_length}} "
+                    "characters."
+                ),
+            )
+
+    def attribute(self, name: str) -> str:
+        prefix = self.context.get("attribute", "")
+        return f"{prefix}.{name}" if prefix else name
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict) and is_masked_password(data.get("password")):
+            data = {key: value for key, value in data.items() if key != "password"}
+        result: dict[str, Any] = super().to_internal_value(data)
+        return result
+
+    def validate_email(self, value: str) -> str:
+        if value:
+            try:
+                validate_email(value)
+            except DjangoValidationError:
+                raise serializers.ValidationError(
+                    f"The {self.attribute('email')} must be a valid email address."
+                ) from None
+        return value
+
+    def validate_password(self, value: str) -> str:
+        if not value:
+            return value
+        errors = []
+        attribute = self.attribute("password")
+        if len(value) < PASSWORD_MIN_LENGTH:
+            errors.append(
+                f"The {attribute} must be at least {PASSWORD_MIN_LENGTH} characters."
+            )
+        if not all(rule.search(value) for rule in _PASSWORD_RULES):
+            errors.append(
+                f"The {attribute} must contain a lower-case letter, an upper-case "
+                "letter and a digit."
+            )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("password"):
+            attrs.pop("password", None)
+        return attrs
+
+
+def _email_key(item: object) -> str:
+    if not isinstance(item, dict):
+        return ""
+    email = item.get("email")
+    return email.strip().lower() if isinstance(email, str) else ""
+
+
+def validate_contacts(raw: object) -> list[dict[str, Any]]:
+    """Validate a request's `contacts` value into the list `contacts_sync` takes.
+
+    Raises a DRF ValidationError nested as `{"contacts": [{...}, {"email": [...]}]}`,
+    which the API's exception handler reports as `contacts.1.email`.
+    """
+    if not isinstance(raw, list):
+        raise serializers.ValidationError(
+            {"contacts": ["The contacts must be an array."]}
+        )
+    validated: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    seen_emails: set[str] = set()
+    for index, item in enumerate(raw):
+        attribute = f"contacts.{index}"
+        serializer = ContactInputSerializer(data=item, context={"attribute": attribute})
+        item_errors: dict[str, Any] = {}
+        if serializer.is_valid():
+            validated.append(dict(serializer.validated_data))
+        else:
+            item_errors = dict(serializer.errors)
+        email = _email_key(item)
+        if email and email in seen_emails and "email" not in item_errors:
+            item_errors["email"] = [
+                f"The {attribute}.email field has a duplicate value."
+            ]
+        seen_emails.add(email)
+        errors.append(item_errors)
+    if any(errors):
+        raise serializers.ValidationError({"contacts": errors})
+    return validated
+
+
+def contact_representation(
+    contact: ClientContact, app_url: str | None = None
+) -> dict[str, Any]:
+    """The API's contact object (§4), built by hand: list pages render thousands."""
+    base_url = settings.APP_URL if app_url is None else app_url
+    return {
+        "id": encode_id(contact.pk),
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "email": contact.email,
+        "created_at": unix_time(contact.created_at),
+        "updated_at": unix_time(contact.updated_at),
+        "archived_at": unix_time(contact.archived_at),
+        "is_primary": contact.is_primary,
+        "is_locked": contact.is_locked,
+        "phone": contact.phone,
+        "custom_value1": contact.custom_value1,
+        "custom_value2": contact.custom_value2,
+        "custom_value3": contact.custom_value3,
+        "custom_value4": contact.custom_value4,
+        "contact_key": contact.contact_key,
+        "send_email": contact.send_email,
+        "last_login": unix_time(contact.last_login),
+        "password": PASSWORD_MASK if contact.password else "",
+        "link": f"{base_url}/client/key_login/{contact.contact_key}",
+    }
+
+
+class ContactSerializer(serializers.Serializer):
+    """The contact object (§4); the fields describe it for the OpenAPI schema."""
+
+    id = serializers.CharField(read_only=True, help_text="The contact's hashed id")
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+    created_at = serializers.IntegerField(read_only=True, help_text="Unix time")
+    updated_at = serializers.IntegerField(read_only=True, help_text="Unix time")
+    archived_at = serializers.IntegerField(
+        read_only=True, help_text="Unix time; 0 when not archived"
+    )
+    is_primary = serializers.BooleanField(read_only=True)
+    is_locked = serializers.BooleanField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    custom_value1 = serializers.CharField(read_only=True)
+    custom_value2 = serializers.CharField(read_only=True)
+    custom_value3 = serializers.CharField(read_only=True)
+    custom_value4 = serializers.CharField(read_only=True)
+    contact_key = serializers.CharField(read_only=True)
+    send_email = serializers.BooleanField(read_only=True)
+    last_login = serializers.IntegerField(
+        read_only=True, help_text="Unix time; 0 when never"
+    )
+    password = serializers.CharField(
+        read_only=True, help_text='"**********" when a password is set, else ""'
+    )
+    link = serializers.CharField(
+        read_only=True, help_text="<APP_URL>/client/key_login/<contact_key>"
+    )
+
+    def to_representation(self, instance: ClientContact) -> dict[str, Any]:
+        return contact_representation(instance)

@@ -1,0 +1,99 @@
+"""The whole-set sync of a client's contacts (API.md §6 "Contacts array")."""
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import ClientContact
+from contacts.serializers import BOOLEAN_FIELDS, STRING_FIELDS
+
+if TYPE_CHECKING:
+    from clients.models import Client
+
+WRITABLE_FIELDS = STRING_FIELDS + BOOLEAN_FIELDS
+UPDATE_FIELDS = [*WRITABLE_FIELDS, "password", "updated_at"]
+
+
+def _values(contact: ClientContact) -> tuple[Any, ...]:
+    return tuple(getattr(contact, name) for name in UPDATE_FIELDS[:-1])
+
+
+@transaction.atomic
+def contacts_sync(
+    *,
+    client: "Client",
+    contacts: list[dict[str, Any]] | None,
+    user: AbstractBaseUser | None,
+    creating: bool,
+) -> None:
+    """Make `contacts` (from `validate_contacts`) the client's set of contacts.
+
+    Items are matched to the client's live contacts by decoded `id`; matched ones
+    get the sent keys, unmatched items (unknown ids, ids of other clients' contacts)
+    become new contacts, and live contacts left out are soft-deleted. `None` (the
+    key was not sent) leaves an existing client's contacts alone. The client always
+    ends with at least one contact, exactly one primary (the first after a stable
+    sort on `is_primary`) and at least one contact with `send_email`. A fixed number
+    of queries, whatever the number of contacts.
+    """
+    if contacts is None and not creating:
+        return
+    existing: dict[int, ClientContact] = {}
+    if not creating:
+        existing = {
+            contact.pk: contact
+            for contact in ClientContact.objects.filter(
+                client_id=client.pk, is_deleted=False
+            )
+        }
+    user_id = user.pk if user is not None else None
+
+    def new_contact() -> ClientContact:
+        return ClientContact(
+            company_id=client.company_id,
+            client_id=client.pk,
+            user_id=user_id,
+            send_email=True,
+        )
+
+    rows: list[ClientContact] = []
+    before: dict[int, tuple[Any, ...]] = {}
+    for item in contacts or []:
+        contact = existing.get(item.get("id") or 0)
+        if contact is None or contact.pk in before:
+            contact = new_contact()
+        else:
+            before[contact.pk] = _values(contact)
+        for name in WRITABLE_FIELDS:
+            if name in item:
+                setattr(contact, name, item[name])
+        if item.get("password"):
+            contact.password = make_password(item["password"])
+        rows.append(contact)
+    if not rows:
+        rows.append(new_contact())
+
+    for position, contact in enumerate(sorted(rows, key=lambda c: not c.is_primary)):
+        contact.is_primary = position == 0
+        if position == 0 and not any(row.send_email for row in rows):
+            contact.send_email = True
+
+    removed = [pk for pk in existing if pk not in before]
+    if removed:
+        ClientContact.objects.filter(pk__in=removed).soft_delete()
+    now = timezone.now()
+    changed = [
+        contact
+        for contact in rows
+        if contact.pk is not None and _values(contact) != before[contact.pk]
+    ]
+    for contact in changed:
+        contact.updated_at = now
+    if changed:
+        ClientContact.objects.bulk_update(changed, UPDATE_FIELDS)
+    created = [contact for contact in rows if contact.pk is None]
+    if created:
+        ClientContact.objects.bulk_create(created)
