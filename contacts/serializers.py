@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from rest_framework import serializers
 
 from config.api.fields import unix_time
@@ -115,11 +115,24 @@ class ContactInputSerializer(serializers.Serializer):
                     if name in BOOLEAN_FIELDS
                     else f"The {attribute} must be a string."
                 ),
-                max_length=(
-                    f"The {attribute} may not be greater than {{max_length}} "
-                    "characters."
-                ),
             )
+            max_length = getattr(field, "max_length", None)
+            if max_length is not None:
+                # CharField builds its length validator (and message) in __init__.
+                field.validators = [
+                    *(
+                        validator
+                        for validator in field.validators
+                        if not isinstance(validator, MaxLengthValidator)
+                    ),
+                    MaxLengthValidator(
+                        max_length,
+                        message=(
+                            f"The {attribute} may not be greater than {max_length} "
+                            "characters."
+                        ),
+                    ),
+                ]
 
     def attribute(self, name: str) -> str:
         prefix = self.context.get("attribute", "")
