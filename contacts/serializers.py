@@ -6,6 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator, validate_email
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.fields import unix_time
@@ -36,6 +38,7 @@ def is_masked_password(value: object) -> bool:
     return isinstance(value, str) and _MASKED.fullmatch(value) is not None
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ContactIdField(serializers.Field):
     """A contact's hashid; anything not one of ours reads as None (a new contact)."""
 
@@ -80,16 +83,16 @@ class ContactBooleanField(serializers.BooleanField):
 
 
 class ContactInputSerializer(serializers.Serializer):
-    """One incoming item of a client's `contacts` array.
+    """A contact in a client write; keys left out keep their stored values."""
 
-    Only the keys that were sent end up in `validated_data`, so an existing contact
-    keeps the fields a request leaves out. `id` is the decoded primary key or None;
-    `password` is present only when it is to be changed (plain; the service hashes
-    it). Messages name the item's dotted key, given as `context["attribute"]`
-    (`contacts.0`), as upstream's do.
-    """
+    # Only the keys that were sent reach validated_data; `id` is the decoded pk or
+    # None, and `password` is there only when it is to change (plain text; the
+    # service hashes it). Messages name the item's dotted key, given as
+    # context["attribute"] (`contacts.0`), as upstream's do.
 
-    id = ContactIdField()
+    id = ContactIdField(
+        help_text="The contact's hashed id; a missing or unknown id adds a contact"
+    )
     first_name = ContactStringField(max_length=255)
     last_name = ContactStringField(max_length=255)
     email = ContactStringField(max_length=255)
@@ -101,7 +104,14 @@ class ContactInputSerializer(serializers.Serializer):
     is_primary = ContactBooleanField()
     send_email = ContactBooleanField()
     is_locked = ContactBooleanField()
-    password = ContactStringField(max_length=255, trim_whitespace=False)
+    password = ContactStringField(
+        max_length=255,
+        trim_whitespace=False,
+        help_text=(
+            "At least 7 characters with a lower-case letter, an upper-case letter "
+            'and a digit; "", null or only asterisks leave the password unchanged'
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -247,7 +257,10 @@ def contact_representation(
 
 
 class ContactSerializer(serializers.Serializer):
-    """The contact object (§4); the fields describe it for the OpenAPI schema."""
+    """A contact of a client, primary first in the client's `contacts`."""
+
+    # The fields describe the object for the OpenAPI schema; rendering goes through
+    # contact_representation, which is much faster on long lists.
 
     id = serializers.CharField(read_only=True, help_text="The contact's hashed id")
     first_name = serializers.CharField(read_only=True)
