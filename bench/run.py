@@ -1,0 +1,392 @@
+"""Load benchmarks of the API against a bare-Django ceiling, measured in the same run.
+
+    python bench/run.py --quick              # SQLite, 10,000 clients, short runs
+    python bench/run.py                      # SQLite and PostgreSQL, 10k and 100k
+    python bench/run.py --db postgres --sizes 10000,100000,1000000
+
+For each database and size it seeds a company (the `seed_demo` command), serves the
+project with gunicorn (2 sync workers) on 127.0.0.1, and loads each endpoint and its
+ceiling view with wrk, alternating them round by round so both see the same machine.
+It prints requests/s, p50, p99, SQL queries per request and the ratio to the ceiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+RESULTS = ROOT / "bench" / "results"
+TOKEN = "bench-token-0123456789abcdef"
+PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+@dataclass
+class Load:
+    """What wrk measured for one URL in one round."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+@dataclass
+class Scenario:
+    """One product endpoint, optionally paired with a ceiling view."""
+
+    name: str
+    path: str
+    ceiling: str | None = None
+    body: str | None = None
+    method: str = "GET"
+    product: list[Load] = field(default_factory=list)
+    bare: list[Load] = field(default_factory=list)
+    queries: int | None = None
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("wrk is missing; installing Debian's package (needs root)...")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    found = shutil.which("wrk")
+    if not found:
+        sys.exit(
+            "Could not install wrk; install it (apt-get install wrk) and run again."
+        )
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def database_url(db: str, size: int) -> str:
+    if db == "sqlite":
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{RESULTS / f'bench-{size}.sqlite3'}"
+    name = f"ninja_bench_{size}"
+    subprocess.run(
+        ["psql", f"{PG_BASE}/postgres", "-qc", f"CREATE DATABASE {name}"],
+        capture_output=True,
+    )
+    return f"{PG_BASE}/{name}"
+
+
+def prepare(db: str, size: int) -> dict[str, str]:
+    """Migrate and seed (once per database and size; later runs reuse the data)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url(db, size),
+    }
+    manage(env, "migrate", "--no-input")
+    probe = (
+        "from clients.models import Client; from companies.models import Company;"
+        "c = Company.objects.filter(name='Bench').first();"
+        "print(Client.objects.filter(company=c).count() if c else -1)"
+    )
+    existing = int(manage(env, "shell", "-c", probe).strip().splitlines()[-1])
+    if existing < 0:
+        manage(
+            env,
+            "create_company",
+            "--company",
+            "Bench",
+            "--email",
+            "bench@example.com",
+            "--password",
+            "Bench-Pass1",
+            "--token",
+            TOKEN,
+        )
+        existing = 0
+    if existing < size:
+        log(f"[{db}] seeding {size - existing:,} clients...")
+        started = time.monotonic()
+        subprocess.run(
+            [
+                PYTHON,
+                "manage.py",
+                "seed_demo",
+                "--company",
+                "Bench",
+                "--clients",
+                str(size - existing),
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        log(f"[{db}] seeded in {time.monotonic() - started:.0f}s")
+    return env
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/schema", timeout=2)
+            return server
+        except Exception:
+            time.sleep(0.3)
+    stop_server(server)
+    sys.exit("gunicorn did not start within 30 s; run it by hand to see why.")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def request(
+    port: int, path: str, method: str = "GET", body: str | None = None
+) -> tuple[dict, dict[str, str]]:
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        method=method,
+        data=body.encode() if body else None,
+        headers={
+            "X-API-TOKEN": TOKEN,
+            "X-Count-Queries": "1",
+            "Content-Type": "application/json",
+        },
+    )
+    with urllib.request.urlopen(req, timeout=60) as response:
+        return json.loads(response.read() or b"{}"), dict(response.headers)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _latency(output: str, percentile: str) -> float:
+    match = re.search(rf"^\s*{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
+
+
+def run_wrk(
+    wrk: str, port: int, scenario: Scenario, url_path: str, seconds: int
+) -> Load:
+    args = [
+        wrk,
+        "-t2",
+        "-c4",
+        f"-d{seconds}s",
+        "--latency",
+        "-H",
+        f"X-API-TOKEN: {TOKEN}",
+        f"http://127.0.0.1:{port}{url_path}",
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if scenario.method != "GET":
+            script.write(
+                f"wrk.method = {json.dumps(scenario.method)}\n"
+                f"wrk.body = {json.dumps(scenario.body or '')}\n"
+                'wrk.headers["Content-Type"] = "application/json"\n'
+            )
+            script.flush()
+            args[1:1] = ["-s", script.name]
+        output = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        log(f"  warning: {errors.group(1)} non-2xx responses on {url_path}")
+    return Load(
+        rps=float(rps.group(1)) if rps else 0.0,
+        p50_ms=_latency(output, "50"),
+        p99_ms=_latency(output, "99"),
+    )
+
+
+def scenarios_for(port: int, env: dict[str, str]) -> list[Scenario]:
+    body, _ = request(port, "/api/v1/clients?per_page=1000&sort=id|asc")
+    hashids = [row["id"] for row in body["data"]]
+    ids = manage(
+        env,
+        "shell",
+        "-c",
+        "from clients.models import Client; c = Client.objects.filter("
+        "company__name='Bench').order_by('id').values_list('company_id', 'id').first();"
+        "print(c[0], c[1])",
+    ).split()
+    company_id, first_pk = ids[-2], ids[-1]
+    create = json.dumps(
+        {
+            "name": "Bench Create",
+            "contacts": [
+                {"first_name": "A", "email": "a@example.com", "is_primary": True},
+                {"first_name": "B", "email": "b@example.com"},
+            ],
+        }
+    )
+    bulk = json.dumps({"action": "archive", "ids": hashids[:1000]})
+    return [
+        Scenario(
+            "list (20 x contacts)",
+            "/api/v1/clients",
+            f"/bench/ceiling/{company_id}/clients",
+        ),
+        Scenario(
+            "list filtered+sorted",
+            "/api/v1/clients?balance=gt:100&sort=balance|desc",
+            f"/bench/ceiling/{company_id}/clients",
+        ),
+        Scenario(
+            "show",
+            f"/api/v1/clients/{hashids[0]}",
+            f"/bench/ceiling/{company_id}/clients/{first_pk}",
+        ),
+        Scenario("create (2 contacts)", "/api/v1/clients", method="POST", body=create),
+        Scenario(
+            "bulk archive 1,000 ids", "/api/v1/clients/bulk", method="POST", body=bulk
+        ),
+    ]
+
+
+def measure(db: str, size: int, wrk: str, rounds: int, seconds: int) -> list[Scenario]:
+    env = prepare(db, size)
+    port = free_port()
+    server = start_server(env, port)
+    try:
+        scenarios = scenarios_for(port, env)
+        for scenario in scenarios:
+            _, headers = request(port, scenario.path, scenario.method, scenario.body)
+            scenario.queries = int(headers.get("X-Query-Count", "0"))
+            for round_number in range(rounds):
+                log(f"[{db} {size:,}] {scenario.name}: {round_number + 1}/{rounds}")
+                if scenario.ceiling:
+                    scenario.bare.append(
+                        run_wrk(wrk, port, scenario, scenario.ceiling, seconds)
+                    )
+                scenario.product.append(
+                    run_wrk(wrk, port, scenario, scenario.path, seconds)
+                )
+        return scenarios
+    finally:
+        stop_server(server)
+
+
+def median(loads: list[Load], attribute: str) -> float:
+    return (
+        statistics.median(getattr(load, attribute) for load in loads) if loads else 0.0
+    )
+
+
+def report(db: str, size: int, scenarios: list[Scenario]) -> list[dict[str, object]]:
+    print(f"\n{db} · {size:,} clients · gunicorn 2 sync workers · wrk -t2 -c4")
+    header = f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>5}"
+    header += f"{'ceiling req/s':>15}{'ratio':>8}"
+    print(header)
+    print("-" * len(header))
+    rows = []
+    for scenario in scenarios:
+        rps = median(scenario.product, "rps")
+        ceiling = median(scenario.bare, "rps")
+        ratio = f"{rps / ceiling:.2f}x" if ceiling else "-"
+        print(
+            f"{scenario.name:<26}{rps:>9.0f}{median(scenario.product, 'p50_ms'):>9.1f}"
+            f"{median(scenario.product, 'p99_ms'):>9.1f}{scenario.queries or 0:>5}"
+            f"{(f'{ceiling:.0f}' if ceiling else '-'):>15}{ratio:>8}"
+        )
+        rows.append(
+            {
+                "db": db,
+                "size": size,
+                "endpoint": scenario.name,
+                "rps": rps,
+                "p50_ms": median(scenario.product, "p50_ms"),
+                "p99_ms": median(scenario.product, "p99_ms"),
+                "queries": scenario.queries,
+                "ceiling_rps": ceiling or None,
+                "ratio": rps / ceiling if ceiling else None,
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="SQLite, 10k, short rounds"
+    )
+    parser.add_argument("--db", default="sqlite,postgres", help="sqlite,postgres")
+    parser.add_argument("--sizes", default="10000,100000", help="comma list of sizes")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=8, help="seconds per wrk round")
+    options = parser.parse_args()
+    if options.quick:
+        options.db, options.sizes, options.rounds, options.seconds = (
+            "sqlite",
+            "10000",
+            2,
+            4,
+        )
+    wrk = ensure_wrk()
+    all_rows: list[dict[str, object]] = []
+    for db in options.db.split(","):
+        for size in (int(s) for s in options.sizes.split(",")):
+            scenarios = measure(db, size, wrk, options.rounds, options.seconds)
+            all_rows.extend(report(db, size, scenarios))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(all_rows, indent=2))
+    print(f"\nfigures written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

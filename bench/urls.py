@@ -1,0 +1,15 @@
+"""The product's URLs plus the ceiling views (benchmarks only)."""
+
+from django.urls import path
+
+from bench.ceiling import ceiling_list, ceiling_show
+from config.urls import handler400, handler404, handler500
+from config.urls import urlpatterns as product_urls
+
+urlpatterns = [
+    path("bench/ceiling/<int:company_id>/clients", ceiling_list),
+    path("bench/ceiling/<int:company_id>/clients/<int:pk>", ceiling_show),
+    *product_urls,
+]
+
+__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
