@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from config.api.fields import unix_time
-from config.api.hashids import encode_id
+from config.api.hashids import decode_id, encode_id
 from documents.models import Document
 
 DOWNLOAD_PATH = "/api/v1/documents/{id}/download"
@@ -79,3 +79,69 @@ class DocumentSerializer(serializers.Serializer[Document]):
 
     def to_representation(self, instance: Document) -> dict[str, Any]:
         return document_representation(instance, self.context.get("request"))
+
+
+class LenientBooleanField(serializers.BooleanField):
+    """true/false, 1/0, "1"/"0", and "" as false (API.md §2)."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if data == "":
+            return False
+        return bool(super().to_internal_value(data))
+
+
+class UploadSerializer(serializers.Serializer[Any]):
+    """The form fields of `PUT /clients/{id}/upload` (files are checked apart)."""
+
+    documents = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="The files (`documents[]`, or `documents`).",
+    )
+    is_public = LenientBooleanField(required=False, default=True)
+    _method = serializers.ChoiceField(
+        choices=["PUT", "POST"], required=False, help_text="Method override."
+    )
+
+
+class DocumentUpdateSerializer(serializers.Serializer[Any]):
+    """`PUT /documents/{id}`: only `name` and `is_public` are written."""
+
+    name = serializers.CharField(max_length=255, required=False, allow_blank=False)
+    is_public = LenientBooleanField(required=False)
+
+
+MAX_BULK_IDS = 5000
+BULK_ACTION_NAMES = ("delete", "archive", "restore")
+
+
+class DocumentBulkSerializer(serializers.Serializer[Any]):
+    """`POST /documents/bulk`: an action and hashed ids of the company's documents."""
+
+    action = serializers.ChoiceField(
+        choices=BULK_ACTION_NAMES,
+        error_messages={"invalid_choice": "The selected action is invalid."},
+    )
+    ids = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        allow_empty=False,
+        max_length=MAX_BULK_IDS,
+        error_messages={
+            "empty": "The ids field is required.",
+            "not_a_list": "The ids must be an array.",
+            "max_length": f"The ids must not have more than {MAX_BULK_IDS} items.",
+        },
+    )
+
+    def validate_ids(self, value: list[str]) -> list[int]:
+        """Every id must be a document of the company, else nothing is done."""
+        pks = {decode_id(hashid) for hashid in value}
+        invalid = serializers.ValidationError("The selected ids is invalid.")
+        if None in pks:
+            raise invalid
+        known = Document.objects.filter(
+            company=self.context["company"], pk__in=pks
+        ).count()
+        if known != len(pks):
+            raise invalid
+        return sorted(pk for pk in pks if pk is not None)

@@ -1,0 +1,70 @@
+"""Fixtures for the documents tests: a temporary media root and file builders."""
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from clients.models import Client
+from companies.models import Company
+from tests.factories import ClientFactory
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """A fresh local MEDIA_ROOT for `default_storage`."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def client_row(company: Company) -> Client:
+    return ClientFactory.create(company=company)
+
+
+def stored_files(root: Path) -> list[Path]:
+    """Every file under a media root."""
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (3, 2)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 10, 10)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def zip_bytes(members: dict[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in (members or {"a.txt": b"hello"}).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+
+
+def upload(name: str, content: bytes, content_type: str = "") -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name, content, content_type=content_type or "application/octet-stream"
+    )
+
+
+@pytest.fixture
+def make_upload() -> Callable[..., SimpleUploadedFile]:
+    return upload
