@@ -1,17 +1,15 @@
 """The whole-set sync of a client's contacts (API.md §6 "Contacts array")."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from clients.models import Client
 from contacts.models import ClientContact
 from contacts.serializers import BOOLEAN_FIELDS, STRING_FIELDS
-
-if TYPE_CHECKING:
-    from clients.models import Client
 
 WRITABLE_FIELDS = STRING_FIELDS + BOOLEAN_FIELDS
 UPDATE_FIELDS = [*WRITABLE_FIELDS, "password", "updated_at"]
@@ -24,9 +22,9 @@ def _values(contact: ClientContact) -> tuple[Any, ...]:
 @transaction.atomic
 def contacts_sync(
     *,
-    client: "Client",
+    client: Client,
     contacts: list[dict[str, Any]] | None,
-    user: AbstractBaseUser | None,
+    user: AbstractBaseUser | AnonymousUser | None,
     creating: bool,
 ) -> None:
     """Make `contacts` (from `validate_contacts`) the client's set of contacts.
@@ -43,6 +41,9 @@ def contacts_sync(
         return
     existing: dict[int, ClientContact] = {}
     if not creating:
+        # Two writes to one client must not both read the old set, or the client
+        # could end with two primaries or both requests' new contacts.
+        list(Client.objects.select_for_update().filter(pk=client.pk).values("pk"))
         existing = {
             contact.pk: contact
             for contact in ClientContact.objects.filter(

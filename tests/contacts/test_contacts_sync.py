@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import check_password
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 
 from clients.models import Client
@@ -371,10 +371,22 @@ def test_replacing_contacts_takes_a_fixed_number_of_queries(
         ]
         + [{"first_name": "New"}]
     )
-    # SAVEPOINT, SELECT, soft-delete UPDATE, bulk UPDATE, INSERT, RELEASE.
-    with django_assert_num_queries(6):
+    # SAVEPOINT, lock the client, SELECT the contacts, soft-delete UPDATE,
+    # bulk UPDATE, INSERT, RELEASE SAVEPOINT.
+    with django_assert_num_queries(7):
         contacts_sync(client=client, contacts=contacts, user=None, creating=False)
     kept = live(client)
     assert len(kept) == count
     assert sum(c.is_primary for c in kept) == 1
     assert {c.first_name for c in kept} == {"Renamed", "New"}
+
+
+def test_an_anonymous_user_makes_contacts_without_a_user(client: Client) -> None:
+    contacts_sync(
+        client=client,
+        contacts=[{"first_name": "A"}],
+        user=AnonymousUser(),
+        creating=True,
+    )
+    [contact] = live(client)
+    assert contact.user_id is None
