@@ -118,7 +118,7 @@ class _TextField(forms.CharField):
 class StatusField(_TextField):
     """`active,archived,deleted` in any case and order → a set; empty items ignored."""
 
-    def parse(self, text: str) -> set[str]:
+    def parse(self, text: str) -> set[str] | None:
         states = {item.strip().lower() for item in text.split(",")} - {""}
         unknown = sorted(states - set(STATES))
         if unknown:
@@ -126,7 +126,8 @@ class StatusField(_TextField):
                 f"The selected status `{unknown[0]}` is invalid; "
                 "use active, archived or deleted."
             )
-        return states
+        # Only empty items: the same as no status at all.
+        return states or None
 
 
 class BalanceField(_TextField):
@@ -253,11 +254,18 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class SortFilter(django_filters.CharFilter):
+class _OrderingInput(django_filters.CharFilter):
+    """A validated parameter that orders rather than filters (see `ordering()`)."""
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        return qs
+
+
+class SortFilter(_OrderingInput):
     field_class = SortField
 
 
-class DirectionFilter(django_filters.CharFilter):
+class DirectionFilter(_OrderingInput):
     field_class = DirectionField
 
 
@@ -359,7 +367,6 @@ class ClientFilterSet(django_filters.FilterSet):
         field_name="custom_value4", help_text="Exact custom_value4."
     )
     sort = SortFilter(
-        method="filter_noop",
         help_text=(
             "`column|direction` (asc or desc; `column` alone is asc). Columns: "
             f"{', '.join(SORTABLE)}. Ties are broken by id in the same direction; "
@@ -367,7 +374,6 @@ class ClientFilterSet(django_filters.FilterSet):
         ),
     )
     sort_dir = DirectionFilter(
-        method="filter_noop",
         label="sort dir",
         help_text=(
             "asc or desc: the direction when `sort` names none (upstream examples "
@@ -405,9 +411,6 @@ class ClientFilterSet(django_filters.FilterSet):
         if column != "id":
             terms.append(_ordered("id", descending))
         return terms
-
-    def filter_noop(self, queryset: QuerySet[Client], name: str, value: Any) -> Any:
-        return queryset
 
     def filter_status(
         self, queryset: ClientQuerySet, name: str, value: set[str]
