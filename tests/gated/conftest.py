@@ -1,10 +1,19 @@
 """Fixtures of the password-gate, purge and merge tests."""
 
+import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
+from clients.models import Activity, Client, LedgerEntry
+from contacts.models import ClientContact
+from documents.models import Document
 from tests.redis_server import redis_cache, redis_url  # noqa: F401
 
 
@@ -24,3 +33,102 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     frozen = Clock(now=time.time())
     monkeypatch.setattr(time, "time", lambda: frozen.now)
     return frozen
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """A fresh local storage root for `default_storage`."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+def stored_files(root: Path) -> list[str]:
+    """Every stored file under a storage root, as relative paths."""
+    return sorted(
+        str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()
+    )
+
+
+def document_create(client: Client, *, preview: bool = False) -> Document:
+    """A document row of `client` with its file (and a preview file) in storage."""
+    folder = f"{client.company.company_key}/documents"
+    stored = secrets.token_hex(20)
+    path = default_storage.save(f"{folder}/{stored}.txt", ContentFile(b"hello"))
+    preview_path = ""
+    if preview:
+        preview_path = default_storage.save(
+            f"{folder}/{stored}_preview.png", ContentFile(b"png")
+        )
+    return Document.objects.create(
+        company=client.company,
+        owner_type=ContentType.objects.get_for_model(Client),
+        owner_id=client.pk,
+        name="notes.txt",
+        type="txt",
+        hash=path.rsplit("/", 1)[-1],
+        path=path,
+        preview=preview_path,
+        size=5,
+        content_type="text/plain",
+    )
+
+
+def activity_create(client: Client, notes: str = "Created") -> Activity:
+    activity: Activity = Activity.objects.create(
+        company=client.company,
+        client=client,
+        activity_type_id=Activity.CREATE_CLIENT,
+        notes=notes,
+    )
+    return activity
+
+
+def ledger_create(client: Client) -> LedgerEntry:
+    entry: LedgerEntry = LedgerEntry.objects.create(
+        company=client.company,
+        client=client,
+        notes="Opening balance",
+        adjustment=client.balance,
+        balance=client.balance,
+    )
+    return entry
+
+
+def snapshot() -> dict[str, list[Any]]:
+    """Every row the purge and merge touch, to compare before and after."""
+    return {
+        "clients": list(
+            Client.objects.order_by("pk").values_list(
+                "pk", "balance", "paid_to_date", "updated_at"
+            )
+        ),
+        "contacts": list(
+            ClientContact.objects.order_by("pk").values_list(
+                "pk", "client_id", "email", "is_primary", "is_deleted", "updated_at"
+            )
+        ),
+        "documents": list(
+            Document.objects.order_by("pk").values_list(
+                "pk", "owner_id", "path", "updated_at"
+            )
+        ),
+        "activities": list(
+            Activity.objects.order_by("pk").values_list(
+                "pk", "client_id", "activity_type_id"
+            )
+        ),
+        "ledger": list(
+            LedgerEntry.objects.order_by("pk").values_list(
+                "pk", "client_id", "adjustment", "balance"
+            )
+        ),
+    }

@@ -1,0 +1,139 @@
+"""Merging two clients: `POST /clients/{id}/{mergeable_id}/merge` (API.md §9)."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models.functions import Lower, Trim
+from django.utils import timezone
+
+from clients.models import Activity, Client, LedgerEntry
+from config.api.errors import ApiError, NotFoundError
+from contacts.models import ClientContact
+from documents.models import Document
+
+SAME_CLIENT_MESSAGE = "Attempting to merge the same client is not possible."
+NOT_FOUND_MESSAGE = "Client not found"
+NO_CONTACT_NAME = "No Contact Set"
+
+
+def client_display_name(client: Client) -> str:
+    """The client's display name (API.md §4): its name, else its first contact's.
+
+    Looks at the first live contact (primary first) only when the name is too short,
+    so it costs at most one query.
+    """
+    if len(client.name) > 1:
+        return client.name
+    contact = (
+        ClientContact.objects.filter(client_id=client.pk, is_deleted=False)
+        .order_by("-is_primary", "id")
+        .only("first_name", "last_name", "email")
+        .first()
+    )
+    if contact is None:
+        return NO_CONTACT_NAME
+    full_name = f"{contact.first_name} {contact.last_name}".strip()
+    if contact.first_name or contact.last_name:
+        return full_name
+    return contact.email.strip() or NO_CONTACT_NAME
+
+
+def _email_key(expression: F | OuterRef) -> Lower:
+    return Lower(Trim(expression))
+
+
+def _contacts_move(*, primary: Client, merged: Client) -> None:
+    """Move the merged client's live contacts whose email is new to the primary.
+
+    Emails are compared trimmed and case-insensitively with the primary's live
+    contacts; contacts with a blank or already-used email stay behind and go with
+    the merged client. Moved contacts are never primary; if the primary client had
+    no live primary contact, its oldest live contact becomes primary.
+    """
+    now = timezone.now()
+    email_taken = (
+        ClientContact.objects.filter(client_id=primary.pk, is_deleted=False)
+        .alias(email_key=_email_key(F("email")))
+        .filter(email_key=_email_key(OuterRef("email")))
+    )
+    (
+        ClientContact.objects.filter(client_id=merged.pk, is_deleted=False)
+        .alias(email_key=_email_key(F("email")))
+        .exclude(email_key="")
+        .exclude(Exists(email_taken))
+        .update(client_id=primary.pk, is_primary=False, updated_at=now)
+    )
+    live = ClientContact.objects.filter(client_id=primary.pk, is_deleted=False)
+    oldest = live.order_by("id").values("pk")[:1]
+    (
+        ClientContact.objects.filter(pk=Subquery(oldest))
+        .exclude(Exists(live.filter(is_primary=True)))
+        .update(is_primary=True, updated_at=now)
+    )
+
+
+def _locked_pair(*, primary: Client, merged: Client) -> tuple[Client, Client]:
+    """Both clients re-read under a row lock (in id order, so merges can't deadlock)."""
+    rows = {
+        client.pk: client
+        for client in Client.objects.select_for_update()
+        .filter(company_id=primary.company_id, pk__in=[primary.pk, merged.pk])
+        .order_by("pk")
+    }
+    if primary.pk not in rows:
+        raise NotFoundError(NOT_FOUND_MESSAGE)
+    if merged.pk not in rows:
+        raise ApiError(NOT_FOUND_MESSAGE)
+    return rows[primary.pk], rows[merged.pk]
+
+
+@transaction.atomic
+def client_merge(
+    *, primary: Client, merged: Client, user: AbstractBaseUser | None
+) -> Client:
+    """Merge `merged` into `primary` and hard-delete `merged`; returns the primary.
+
+    In one transaction and set-based (the query count does not grow with the
+    clients' contacts, documents or activities): the balances add up and a ledger
+    row records it; contacts new to the primary, documents and activities move
+    over; an activity notes the merge.
+    """
+    if primary.pk == merged.pk:
+        raise ApiError(SAME_CLIENT_MESSAGE)
+    primary, merged = _locked_pair(primary=primary, merged=merged)
+    merged_name = client_display_name(merged)
+    now = timezone.now()
+    user_id = user.pk if user is not None else None
+
+    primary.balance += merged.balance
+    primary.paid_to_date += merged.paid_to_date
+    primary.updated_at = now
+    Client.objects.filter(pk=primary.pk).update(
+        balance=primary.balance, paid_to_date=primary.paid_to_date, updated_at=now
+    )
+    LedgerEntry.objects.create(
+        company_id=primary.company_id,
+        client=primary,
+        adjustment=merged.balance,
+        balance=primary.balance,
+        notes=f"Balance update after merging {merged_name}",
+    )
+
+    _contacts_move(primary=primary, merged=merged)
+    Document.objects.filter(
+        owner_type=ContentType.objects.get_for_model(Client), owner_id=merged.pk
+    ).update(owner_id=primary.pk, updated_at=now)
+    Activity.objects.filter(client_id=merged.pk).update(client_id=primary.pk)
+    Activity.objects.create(
+        company_id=primary.company_id,
+        user_id=user_id,
+        client=primary,
+        activity_type_id=Activity.MERGE_CLIENT,
+        notes=f"Merged {merged_name}",
+    )
+
+    # The cascade drops what stayed behind (contacts not moved, the merged
+    # client's own ledger rows) with one DELETE per related table.
+    Client.objects.filter(pk=merged.pk).order_by().delete()
+    return primary
