@@ -28,8 +28,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The development default starts with `django-insecure-`, so `check --deploy` flags it.
 SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "insecure-development-key-change-me-in-production-0123456789"
+    "SECRET_KEY", "django-insecure-development-key-change-me-in-production-0123456789"
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 APP_URL = os.environ.get("APP_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "config.api.middleware.ApiHeadersMiddleware",
     "config.api.throttling.RateLimitHeadersMiddleware",
@@ -128,7 +130,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 
@@ -155,9 +157,17 @@ else:
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "config.staticfiles.HashedStaticFilesStorage",
     },
 }
+# WhiteNoise serves the admin's and the API docs' static files. After
+# `collectstatic` (production) they come hashed and compressed from STATIC_ROOT,
+# indexed once at start; before it (development, tests) they are looked up in the
+# apps on request, so nothing has to be collected to run or test.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_ROOT.is_dir()
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(
     os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
@@ -186,7 +196,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["config.api.filters.ApiFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.EnvelopePagination",
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -202,7 +212,34 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "GET_MOCK_REQUEST": "config.api.schema.build_mock_request",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.strip_trailing_slashes",
+    ],
 }
+
+# HTTPS, switched on by the environment (see "Run in production" in README.md).
+# Behind a load balancer that terminates TLS, name the header it sets, e.g.
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto; only do so when the balancer always
+# sets (or strips) it, or clients could claim HTTPS.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Load balancers probe /health over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/?$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE_SSL_REDIRECT)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE_SSL_REDIRECT)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", APP_URL)
 
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_HEADERS = (

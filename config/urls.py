@@ -1,10 +1,11 @@
-"""URL configuration: the API under /api/v1/, its docs, and Django admin."""
+"""URL configuration: the API under /api/v1/, its docs, Django admin and /health."""
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api.views import PingView
+from config.health import health
 
 api_v1: list[URLPattern | URLResolver] = [
     re_path(r"^ping/?$", PingView.as_view(), name="ping"),
@@ -15,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    re_path(r"^health/?$", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     re_path(

@@ -1,0 +1,197 @@
+"""OpenAPI (drf-spectacular) pieces: the token scheme, error bodies, envelopes.
+
+`ApiAutoSchema` is the project's `DEFAULT_SCHEMA_CLASS`: on top of what a view
+declares it documents the errors every token-authenticated operation can answer
+(403, 404 for paths with an id, 422 for writes and filtered lists, 429) and the
+rate-limit headers, so each view only describes its own success body.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import build_mock_request as spectacular_mock_request
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+
+from companies.models import Company, Membership
+from config.api.authentication import ApiTokenAuthentication
+
+TOKEN_HEADER_NAME = "X-API-TOKEN"
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Describes `X-API-TOKEN` (named as in upstream's OpenAPI document)."""
+
+    target_class = "config.api.authentication.ApiTokenAuthentication"
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": TOKEN_HEADER_NAME,
+            "description": "A company API token (made with `create_token`).",
+        }
+
+
+def _error_schema(errors_description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["message", "errors"],
+        "properties": {
+            "message": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "description": errors_description,
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    }
+
+
+ERROR_COMPONENTS = {
+    "Error": _error_schema("Always empty for this kind of error."),
+    "ValidationError": _error_schema(
+        'Messages by dotted input key, e.g. "contacts.0.email"; the message is '
+        '"The given data was invalid."'
+    ),
+}
+
+# Status code → (component, description) of the errors every operation may answer.
+ERROR_RESPONSES: dict[str, tuple[str, str]] = {
+    "403": (
+        "Error",
+        "Invalid token, user inactive or locked, or the action is not allowed.",
+    ),
+    "404": (
+        "Error",
+        "The id does not decode, does not exist or is another company's "
+        '(e.g. "Client not found").',
+    ),
+    "422": ("ValidationError", "Invalid input."),
+    "429": ("Error", 'Rate limit reached: "Too many requests"; see Retry-After.'),
+}
+
+RATE_LIMIT_HEADERS = [
+    OpenApiParameter(
+        "X-RateLimit-Limit",
+        OpenApiTypes.INT,
+        OpenApiParameter.HEADER,
+        response=True,
+        description="Requests allowed per token and period (API_RATE_LIMIT).",
+    ),
+    OpenApiParameter(
+        "X-RateLimit-Remaining",
+        OpenApiTypes.INT,
+        OpenApiParameter.HEADER,
+        response=True,
+        description="Requests left in the current period.",
+    ),
+    OpenApiParameter(
+        "Retry-After",
+        OpenApiTypes.INT,
+        OpenApiParameter.HEADER,
+        response=["429"],
+        description="Seconds until the next period starts.",
+    ),
+]
+
+
+def data_envelope(serializer: Any, name: str) -> Any:
+    """A `{"data": <serializer>}` response body, named `name` in the components."""
+    return inline_serializer(name=name, fields={"data": serializer})
+
+
+class ApiAutoSchema(AutoSchema):
+    """AutoSchema that adds the shared error responses and rate-limit headers."""
+
+    def _uses_api_token(self) -> bool:
+        return any(
+            isinstance(authenticator, ApiTokenAuthentication)
+            for authenticator in self.view.get_authenticators()
+        )
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self._uses_api_token():
+            declared = {
+                parameter.name
+                for parameter in parameters
+                if isinstance(parameter, OpenApiParameter)
+            }
+            parameters += [p for p in RATE_LIMIT_HEADERS if p.name not in declared]
+        return parameters
+
+    def _error_codes(self) -> list[str]:
+        codes = ["403", "429"]
+        if "{" in self.path:
+            codes.append("404")
+        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+            codes.append("422")
+        return sorted(codes)
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        if direction != "response" or not self._uses_api_token():
+            return responses
+        for code, response in responses.items():
+            # Bodiless answers (a default 204) skip spectacular's header lookup.
+            if "headers" not in response:
+                headers = self._get_response_headers_for_code(code, direction)
+                if headers:
+                    response["headers"] = headers
+        for code in self._error_codes():
+            if code not in responses:
+                name, description = ERROR_RESPONSES[code]
+                response = self._get_response_for_code(
+                    self._error_component(name).ref, code, direction=direction
+                )
+                responses[code] = {**response, "description": description}
+        return responses
+
+    def _error_component(self, name: str) -> ResolvedComponent:
+        component = ResolvedComponent(
+            name=name,
+            type=ResolvedComponent.SCHEMA,
+            object=f"config.api.schema.{name}",
+            schema=ERROR_COMPONENTS[name],
+        )
+        self.registry.register_on_missing(component)
+        return component
+
+
+def strip_trailing_slashes(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Postprocessing hook: list `/api/v1/clients`, as upstream documents it.
+
+    Every route answers with and without the slash; the `/?` of the route regex
+    would otherwise come out as a trailing slash.
+    """
+    result["paths"] = {
+        (path.rstrip("/") or "/"): item for path, item in result["paths"].items()
+    }
+    return result
+
+
+def build_mock_request(
+    method: str, path: str, view: Any, original_request: Any, **kwargs: Any
+) -> Any:
+    """The request views get while the schema is generated (`GET_MOCK_REQUEST`).
+
+    It carries an unsaved stand-in company, owner membership and user, so a
+    `get_queryset()` scoped to `request.company` can name its model without a
+    token and without touching the database.
+    """
+    request = spectacular_mock_request(method, path, view, original_request, **kwargs)
+    user = User(pk=0, username="schema")
+    company = Company(pk=0, name="schema")
+    request.user = user
+    request.company = company
+    request.membership = Membership(
+        pk=0, company=company, user=user, is_owner=True, is_admin=True
+    )
+    return request
