@@ -1,0 +1,376 @@
+"""Client and group writes: the only code that changes them (API.md §6, §7, §10).
+
+Services take data already checked by the input serializers
+(`ClientInputSerializer`, `BulkActionSerializer`, `GroupSettingInputSerializer`),
+run in one transaction, and write an activity for every client change.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from clients.models import Activity, Client, GroupSetting
+from clients.numbering import client_number_take
+from clients.serializers import (
+    BULK_UPDATE_COLUMNS,
+    ID_NUMBER_TAKEN,
+    NUMBER_TAKEN,
+    as_country,
+)
+from clients.settings_rules import new_client_settings, settings_merge
+from companies.models import Company
+from config.api.errors import ApiError
+from contacts.services import contacts_sync
+
+DELETED_CLIENT_MESSAGE = (
+    "Record is deleted and cannot be edited. Restore the record to enable editing"
+)
+
+# Model fields a client write may set (validated data keys).
+CLIENT_FIELDS = frozenset(
+    {
+        "name",
+        "website",
+        "private_notes",
+        "public_notes",
+        "industry_id",
+        "size_id",
+        "address1",
+        "address2",
+        "city",
+        "state",
+        "postal_code",
+        "country_id",
+        "phone",
+        "custom_value1",
+        "custom_value2",
+        "custom_value3",
+        "custom_value4",
+        "shipping_address1",
+        "shipping_address2",
+        "shipping_city",
+        "shipping_state",
+        "shipping_postal_code",
+        "shipping_country_id",
+        "vat_number",
+        "id_number",
+        "number",
+        "routing_id",
+        "classification",
+        "is_tax_exempt",
+        "has_valid_vat_number",
+        "group_settings",
+        "assigned_user",
+    }
+)
+
+ACTIVITY_NOTES = {
+    Activity.CREATE_CLIENT: "Client created",
+    Activity.UPDATE_CLIENT: "Client updated",
+    Activity.ARCHIVE_CLIENT: "Client archived",
+    Activity.RESTORE_CLIENT: "Client restored",
+    Activity.DELETE_CLIENT: "Client deleted",
+}
+
+# ---------------------------------------------------------------------------
+# Activities
+
+
+def _user_id(user: AbstractBaseUser | None) -> int | None:
+    return user.pk if user is not None and user.pk is not None else None
+
+
+def activity_record(
+    *,
+    client: Client,
+    user: AbstractBaseUser | None,
+    activity_type_id: int,
+    notes: str | None = None,
+) -> Activity:
+    """Write one line of a client's activity log."""
+    activity: Activity = Activity.objects.create(
+        company_id=client.company_id,
+        client=client,
+        user_id=_user_id(user),
+        activity_type_id=activity_type_id,
+        notes=ACTIVITY_NOTES.get(activity_type_id, "") if notes is None else notes,
+    )
+    return activity
+
+
+def activities_record_bulk(
+    *,
+    rows: Iterable[tuple[int, int]],
+    user: AbstractBaseUser | None,
+    activity_type_id: int,
+    notes: str | None = None,
+) -> int:
+    """One activity per `(client_id, company_id)` row, written with bulk_create."""
+    now = timezone.now()
+    text = ACTIVITY_NOTES.get(activity_type_id, "") if notes is None else notes
+    activities = [
+        Activity(
+            company_id=company_id,
+            client_id=client_id,
+            user_id=_user_id(user),
+            activity_type_id=activity_type_id,
+            notes=text,
+            created_at=now,
+            updated_at=now,
+        )
+        for client_id, company_id in rows
+    ]
+    if activities:
+        Activity.objects.bulk_create(activities)
+    return len(activities)
+
+
+# ---------------------------------------------------------------------------
+# Create, update, delete
+
+
+def _company_country(company: Company) -> int | None:
+    return as_country(company.setting("country_id"))
+
+
+def _apply(client: Client, data: Mapping[str, Any], company: Company) -> None:
+    for key, value in data.items():
+        if key in CLIENT_FIELDS:
+            setattr(client, key, value)
+    if "country_id" in data and data["country_id"] is None:
+        client.country_id = _company_country(company)
+
+
+def _save(client: Client, **kwargs: Any) -> None:
+    """Save; the unique constraints' backstop answers 422, never 500."""
+    try:
+        with transaction.atomic():
+            client.save(**kwargs)
+    except IntegrityError as exc:
+        text = str(exc)
+        if "id_number" in text:
+            raise ValidationError({"id_number": [ID_NUMBER_TAKEN]}) from exc
+        if "number" in text:
+            raise ValidationError({"number": [NUMBER_TAKEN]}) from exc
+        raise
+
+
+@transaction.atomic
+def client_create(
+    *, company: Company, user: AbstractBaseUser | None, data: Mapping[str, Any]
+) -> Client:
+    """Create a client with its contacts from validated input (API.md §6).
+
+    The country defaults to the company's, the settings start from upstream's
+    client defaults, and a missing or blank number is taken from the counter.
+    """
+    client = Client(company=company, user_id=_user_id(user))
+    _apply(client, data, company)
+    if client.country_id is None:
+        client.country_id = _company_country(company)
+    client.settings = settings_merge(
+        new_client_settings(company), data.get("settings") or {}
+    )
+    if not client.number:
+        client.number = client_number_take(company=company, client=client)
+    _save(client)
+    contacts_sync(
+        client=client, contacts=data.get("contacts"), user=user, creating=True
+    )
+    activity_record(client=client, user=user, activity_type_id=Activity.CREATE_CLIENT)
+    return client
+
+
+@transaction.atomic
+def client_update(
+    *, client: Client, user: AbstractBaseUser | None, data: Mapping[str, Any]
+) -> Client:
+    """Change the fields that were sent (API.md §6); the rest keep their values.
+
+    A deleted client can't be edited (400); an archived one stays archived.
+    Settings are merged key by key; `number` blanked is taken from the counter.
+    """
+    locked: Client = (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("company")
+        .get(pk=client.pk)
+    )
+    if locked.is_deleted:
+        raise ApiError(DELETED_CLIENT_MESSAGE, 400)
+    company = locked.company
+    _apply(locked, data, company)
+    if "settings" in data:
+        locked.settings = settings_merge(locked.settings, data["settings"] or {})
+    if "number" in data and not locked.number:
+        locked.number = client_number_take(company=company, client=locked)
+    _save(locked)
+    contacts_sync(
+        client=locked, contacts=data.get("contacts"), user=user, creating=False
+    )
+    activity_record(client=locked, user=user, activity_type_id=Activity.UPDATE_CLIENT)
+    return locked
+
+
+@transaction.atomic
+def client_delete(*, client: Client, user: AbstractBaseUser | None) -> Client:
+    """Soft-delete one client; deleting a deleted client changes nothing."""
+    clients_delete(clients_queryset=Client.objects.filter(pk=client.pk), user=user)
+    refreshed: Client = Client.objects.get(pk=client.pk)
+    return refreshed
+
+
+# ---------------------------------------------------------------------------
+# Set operations (bulk): a fixed number of queries whatever the number of rows
+
+
+def _lock(
+    clients_queryset: QuerySet[Client], condition: Q | None = None
+) -> list[tuple[int, int]]:
+    """Lock the rows (`pk`, `company_id`) of `clients_queryset` matching `condition`."""
+    rows = Client.objects.filter(pk__in=clients_queryset.order_by().values("pk"))
+    if condition is not None:
+        rows = rows.filter(condition)
+    return list(rows.select_for_update().order_by("pk").values_list("pk", "company_id"))
+
+
+def _pks(rows: list[tuple[int, int]]) -> list[int]:
+    return [pk for pk, _ in rows]
+
+
+ACTIVE = Q(archived_at__isnull=True, is_deleted=False)
+NOT_ACTIVE = Q(archived_at__isnull=False) | Q(is_deleted=True)
+
+
+@transaction.atomic
+def clients_archive(
+    *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None
+) -> int:
+    """Archive the active clients of the set; returns how many changed."""
+    rows = _lock(clients_queryset, ACTIVE)
+    if rows:
+        Client.objects.filter(pk__in=_pks(rows)).archive()
+    return activities_record_bulk(
+        rows=rows, user=user, activity_type_id=Activity.ARCHIVE_CLIENT
+    )
+
+
+@transaction.atomic
+def clients_restore(
+    *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None
+) -> int:
+    """Make the archived and deleted clients of the set active again."""
+    rows = _lock(clients_queryset, NOT_ACTIVE)
+    if rows:
+        Client.objects.filter(pk__in=_pks(rows)).restore()
+    return activities_record_bulk(
+        rows=rows, user=user, activity_type_id=Activity.RESTORE_CLIENT
+    )
+
+
+@transaction.atomic
+def clients_delete(
+    *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None
+) -> int:
+    """Soft-delete the clients of the set that are not deleted yet."""
+    rows = _lock(clients_queryset, Q(is_deleted=False))
+    if rows:
+        Client.objects.filter(pk__in=_pks(rows)).soft_delete()
+    return activities_record_bulk(
+        rows=rows, user=user, activity_type_id=Activity.DELETE_CLIENT
+    )
+
+
+@transaction.atomic
+def clients_assign_group(
+    *,
+    clients_queryset: QuerySet[Client],
+    user: AbstractBaseUser | None,
+    group: GroupSetting,
+) -> int:
+    """Put every client of the set into `group` (one of their company's)."""
+    rows = _lock(clients_queryset, Q(company_id=group.company_id))
+    if rows:
+        Client.objects.filter(pk__in=_pks(rows)).update(
+            group_settings=group, updated_at=timezone.now()
+        )
+    return activities_record_bulk(
+        rows=rows, user=user, activity_type_id=Activity.UPDATE_CLIENT
+    )
+
+
+@transaction.atomic
+def clients_bulk_update(
+    *,
+    clients_queryset: QuerySet[Client],
+    user: AbstractBaseUser | None,
+    column: str,
+    value: Any,
+) -> int:
+    """Set one column (`BULK_UPDATE_COLUMNS`) to a validated value on the set."""
+    if column not in BULK_UPDATE_COLUMNS:
+        raise ValueError(f"{column} can't be bulk updated")
+    rows = _lock(clients_queryset)
+    if rows:
+        Client.objects.filter(pk__in=_pks(rows)).update(
+            **{column: value, "updated_at": timezone.now()}
+        )
+    return activities_record_bulk(
+        rows=rows, user=user, activity_type_id=Activity.UPDATE_CLIENT
+    )
+
+
+# ---------------------------------------------------------------------------
+# Group settings
+
+
+@transaction.atomic
+def group_setting_create(
+    *, company: Company, user: AbstractBaseUser | None, data: Mapping[str, Any]
+) -> GroupSetting:
+    """Create a group from validated input (`name` required, typed `settings`)."""
+    group: GroupSetting = GroupSetting.objects.create(
+        company=company,
+        user_id=_user_id(user),
+        name=data["name"],
+        settings=settings_merge({}, data.get("settings") or {}),
+    )
+    return group
+
+
+@transaction.atomic
+def group_setting_update(
+    *, group: GroupSetting, user: AbstractBaseUser | None, data: Mapping[str, Any]
+) -> GroupSetting:
+    """Rename a group and/or merge settings into it."""
+    locked: GroupSetting = GroupSetting.objects.select_for_update().get(pk=group.pk)
+    if locked.is_deleted:
+        raise ApiError(DELETED_CLIENT_MESSAGE, 400)
+    if "name" in data:
+        locked.name = data["name"]
+    if "settings" in data:
+        locked.settings = settings_merge(locked.settings, data["settings"] or {})
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def group_settings_change_state(
+    *, groups_queryset: QuerySet[GroupSetting], action: str
+) -> int:
+    """Archive, restore or delete a set of groups (set-based)."""
+    pks = list(groups_queryset.order_by().values_list("pk", flat=True))
+    groups = GroupSetting.objects.filter(pk__in=pks)
+    if action == "archive":
+        changed: int = groups.archive()
+    elif action == "restore":
+        changed = groups.restore()
+    elif action == "delete":
+        changed = groups.soft_delete()
+    else:
+        raise ValueError(f"Unknown group action {action}")
+    return changed

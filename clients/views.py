@@ -1,0 +1,491 @@
+"""Client, group settings and statics endpoints (API.md §5-§7, §10)."""
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clients.filters import ClientFilterSet
+from clients.group_filters import GroupSettingFilterSet
+from clients.models import Client, GroupSetting
+from clients.queries import (
+    client_queryset,
+    clients_of,
+    editable_by,
+    parse_includes,
+)
+from clients.reference import STATICS
+from clients.serializers import (
+    BulkActionSerializer,
+    ClientInputSerializer,
+    ClientSerializer,
+    GroupSettingInputSerializer,
+    GroupSettingSerializer,
+    as_country,
+    client_representation,
+    group_representation,
+)
+from clients.services import (
+    DELETED_CLIENT_MESSAGE,
+    client_create,
+    client_delete,
+    client_update,
+    clients_archive,
+    clients_assign_group,
+    clients_bulk_update,
+    clients_delete,
+    clients_restore,
+    group_setting_create,
+    group_setting_update,
+    group_settings_change_state,
+)
+from clients.settings_rules import new_client_settings
+from config.api.errors import ApiError
+from config.api.hashids import decode_id, encode_id
+from config.api.viewsets import CompanyScopedViewSet
+
+MAX_BULK_IDS = 5000
+INVALID_IDS = "The selected ids is invalid."
+
+INCLUDE_PARAMETER = OpenApiParameter(
+    "include",
+    OpenApiTypes.STR,
+    description=(
+        "Comma list of extra relations: activities (50 newest), group_settings, "
+        "ledger, system_logs. contacts, documents and gateway_tokens are always "
+        "included. An unknown name answers 400."
+    ),
+)
+
+BulkRequest = inline_serializer(
+    "ClientBulkRequest",
+    {
+        "action": serializers.ChoiceField(choices=BulkActionSerializer.ACTIONS),
+        "ids": serializers.ListField(child=serializers.CharField()),
+        "group_settings_id": serializers.CharField(required=False),
+        "column": serializers.CharField(required=False),
+        "new_value": serializers.CharField(required=False),
+    },
+)
+
+
+def bulk_ids(raw: Any) -> list[int]:
+    """The `ids` of a bulk request as primary keys (422 keyed `ids` otherwise).
+
+    Takes a list of hashids (JSON, or `ids[]=` in a form) or a comma-separated
+    string. Whether they are the company's is checked by the caller.
+    """
+    if isinstance(raw, str):
+        raw = [item.strip() for item in raw.split(",") if item.strip()]
+    if raw in (None, [], {}):
+        raise ValidationError({"ids": ["The ids field is required."]})
+    if not isinstance(raw, list):
+        raise ValidationError({"ids": ["The ids must be an array."]})
+    if len(raw) > MAX_BULK_IDS:
+        raise ValidationError(
+            {"ids": [f"The ids may not have more than {MAX_BULK_IDS} items."]}
+        )
+    pks = [decode_id(item) for item in raw]
+    if any(pk is None for pk in pks):
+        raise ValidationError({"ids": [INVALID_IDS]})
+    return [pk for pk in pks if pk is not None]
+
+
+def company_ids(rows: QuerySet[Any], raw: Any) -> list[int]:
+    """The decoded `ids`; every one must be a row of `rows` (the company's)."""
+    pks = sorted(set(bulk_ids(raw)))
+    if rows.filter(pk__in=pks).count() != len(pks):
+        raise ValidationError({"ids": [INVALID_IDS]})
+    return pks
+
+
+def _merge_errors(*errors: ValidationError | None) -> None:
+    merged: dict[str, Any] = {}
+    for error in errors:
+        if error is not None and isinstance(error.detail, dict):
+            merged.update(error.detail)
+    if merged:
+        raise ValidationError(merged)
+
+
+class ClientViewSet(CompanyScopedViewSet):
+    """`/api/v1/clients`: list, show, create, update, delete, bulk actions."""
+
+    permission_entity = "client"
+    # Set per action (`@action(permission_action=...)`); by method when None.
+    permission_action: str | None = None
+    not_found_message = "Client not found"
+    serializer_class = ClientSerializer
+    filterset_class = ClientFilterSet
+
+    @property
+    def user(self) -> AbstractBaseUser:
+        user = self.request.user
+        assert isinstance(user, AbstractBaseUser)
+        return user
+
+    @cached_property
+    def includes(self) -> frozenset[str]:
+        return parse_includes(self.request.query_params.get("include"))
+
+    def get_queryset(self) -> QuerySet[Client]:
+        if getattr(self, "swagger_fake_view", False):
+            return Client.objects.none()
+        return client_queryset(
+            company=self.company, membership=self.membership, includes=self.includes
+        )
+
+    def represent(self, client: Client) -> dict[str, Any]:
+        return client_representation(client, self.request, self.includes)
+
+    def reread(self, client: Client) -> Client:
+        """The client as the API shows it, re-read with its prefetches."""
+        fresh: Client = client_queryset(
+            company=self.company, includes=self.includes
+        ).get(pk=client.pk)
+        return fresh
+
+    def write_object(self) -> Client:
+        """The client of the path for a write: visible, and editable by the user."""
+        client = self.get_object_by_hashid(
+            self.kwargs.get(self.lookup_url_kwarg, ""),
+            queryset=clients_of(company=self.company, membership=self.membership),
+        )
+        assert isinstance(client, Client)
+        return client
+
+    def input_serializer(
+        self, data: Any, client: Client | None = None
+    ) -> ClientInputSerializer:
+        serializer = ClientInputSerializer(
+            data=data,
+            partial=client is not None,
+            context={
+                "company": self.company,
+                "client": client,
+                "request": self.request,
+            },
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer
+
+    @extend_schema(
+        parameters=[INCLUDE_PARAMETER], responses=ClientSerializer(many=True)
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.includes  # noqa: B018 - an unknown include answers 400 before any query
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response([self.represent(c) for c in page or []])
+
+    @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.includes  # noqa: B018
+        return Response({"data": self.represent(self.get_object())})
+
+    @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)
+    @action(detail=True, methods=["get"], url_path="edit")
+    def edit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The client, as `GET /clients/{id}` (upstream's edit alias)."""
+        return self.retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[INCLUDE_PARAMETER],
+        request=ClientInputSerializer,
+        responses=ClientSerializer,
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.includes  # noqa: B018
+        serializer = self.input_serializer(request.data)
+        client = client_create(
+            company=self.company, user=self.user, data=serializer.validated_data
+        )
+        hashid = encode_id(client.pk)
+        location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{hashid}")
+        return Response(
+            {"data": self.represent(self.reread(client))},
+            status=status.HTTP_200_OK,
+            headers={"Location": location},
+        )
+
+    @extend_schema(
+        parameters=[INCLUDE_PARAMETER],
+        request=ClientInputSerializer,
+        responses=ClientSerializer,
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.includes  # noqa: B018
+        client = self.write_object()
+        if client.is_deleted:
+            raise ApiError(DELETED_CLIENT_MESSAGE, 400)
+        serializer = self.input_serializer(request.data, client)
+        client = client_update(
+            client=client, user=self.user, data=serializer.validated_data
+        )
+        return Response({"data": self.represent(self.reread(client))})
+
+    @extend_schema(
+        parameters=[INCLUDE_PARAMETER],
+        request=ClientInputSerializer,
+        responses=ClientSerializer,
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, **kwargs)
+
+    @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.includes  # noqa: B018
+        client = client_delete(client=self.write_object(), user=self.user)
+        return Response({"data": self.represent(self.reread(client))})
+
+    @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)
+    @action(
+        detail=False, methods=["get"], url_path="create", permission_action="create"
+    )
+    def blank(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """An unsaved client with the defaults a new client gets."""
+        client = Client(
+            company=self.company,
+            user_id=request.user.pk,
+            country_id=as_country(self.company.setting("country_id")),
+            settings=new_client_settings(self.company),
+        )
+        return Response({"data": self.represent(client)})
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "action", OpenApiTypes.STR, description="Also accepted in the body."
+            )
+        ],
+        request=BulkRequest,
+        responses=ClientSerializer(many=True),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk", permission_action="edit")
+    def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """archive, restore, delete, assign_group or bulk_update a set of clients.
+
+        Every id must be one of the company's clients (deleted ones too), else 422
+        and nothing changes; clients the user may not edit are skipped.
+        """
+        self.includes  # noqa: B018
+        body = request.data if hasattr(request.data, "get") else {}
+        data = {
+            key: body.get(key)
+            for key in ("group_settings_id", "column", "new_value")
+            if key in body
+        }
+        data["action"] = body.get("action") or request.query_params.get("action", "")
+        serializer = BulkActionSerializer(data=data, context={"company": self.company})
+        action_error: ValidationError | None = None
+        ids_error: ValidationError | None = None
+        try:
+            serializer.is_valid(raise_exception=True)
+        except ValidationError as exc:
+            action_error = exc
+        pks: list[int] = []
+        try:
+            pks = company_ids(
+                Client.objects.filter(company=self.company), body.get("ids")
+            )
+        except ValidationError as exc:
+            ids_error = exc
+        _merge_errors(action_error, ids_error)
+
+        options = serializer.validated_data
+        targets = Client.objects.filter(company=self.company, pk__in=pks).filter(
+            editable_by(self.membership)
+        )
+        self.run_bulk(options, targets)
+        queryset = self.get_queryset().filter(pk__in=pks)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response([self.represent(c) for c in page or []])
+
+    def run_bulk(self, options: dict[str, Any], targets: QuerySet[Client]) -> None:
+        user = self.user
+        name = options["action"]
+        simple: dict[str, Callable[..., int]] = {
+            "archive": clients_archive,
+            "restore": clients_restore,
+            "delete": clients_delete,
+        }
+        if name in simple:
+            simple[name](clients_queryset=targets, user=user)
+        elif name == "assign_group":
+            clients_assign_group(
+                clients_queryset=targets, user=user, group=options["group_settings"]
+            )
+        elif name == "bulk_update":
+            clients_bulk_update(
+                clients_queryset=targets,
+                user=user,
+                column=options["column"],
+                value=options["new_value"],
+            )
+
+
+class GroupSettingViewSet(CompanyScopedViewSet):
+    """`/api/v1/group_settings`: groups of clients sharing settings."""
+
+    permission_entity = "group_settings"
+    permission_action: str | None = None
+    not_found_message = "Group not found"
+    serializer_class = GroupSettingSerializer
+    filterset_class = GroupSettingFilterSet
+
+    def get_queryset(self) -> QuerySet[GroupSetting]:
+        if getattr(self, "swagger_fake_view", False):
+            return GroupSetting.objects.none()
+        queryset: QuerySet[GroupSetting] = GroupSetting.objects.filter(
+            company=self.company
+        )
+        if not self.membership.can("view", self.permission_entity):
+            queryset = queryset.filter(user_id=self.membership.user_id)
+        return queryset.order_by("id")
+
+    @property
+    def user(self) -> AbstractBaseUser:
+        user = self.request.user
+        assert isinstance(user, AbstractBaseUser)
+        return user
+
+    def respond(self, group: GroupSetting) -> Response:
+        return Response({"data": group_representation(group)})
+
+    def input_data(self, group: GroupSetting | None = None) -> dict[str, Any]:
+        serializer = GroupSettingInputSerializer(
+            data=self.request.data,
+            partial=group is not None,
+            context={"company": self.company, "group": group},
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @extend_schema(responses=GroupSettingSerializer(many=True))
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(
+            [group_representation(group) for group in page or []]
+        )
+
+    @extend_schema(responses=GroupSettingSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.respond(self.get_object())
+
+    @extend_schema(
+        request=GroupSettingInputSerializer, responses=GroupSettingSerializer
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        group = group_setting_create(
+            company=self.company, user=self.user, data=self.input_data()
+        )
+        return self.respond(group)
+
+    @extend_schema(
+        request=GroupSettingInputSerializer, responses=GroupSettingSerializer
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        group: GroupSetting = self.get_object()
+        if group.is_deleted:
+            raise ApiError(DELETED_CLIENT_MESSAGE, 400)
+        group = group_setting_update(
+            group=group, user=self.user, data=self.input_data(group)
+        )
+        return self.respond(group)
+
+    @extend_schema(
+        request=GroupSettingInputSerializer, responses=GroupSettingSerializer
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, **kwargs)
+
+    @extend_schema(responses=GroupSettingSerializer)
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        group: GroupSetting = self.get_object()
+        group_settings_change_state(
+            groups_queryset=GroupSetting.objects.filter(pk=group.pk), action="delete"
+        )
+        group.refresh_from_db()
+        return self.respond(group)
+
+    @extend_schema(
+        request=inline_serializer(
+            "GroupSettingBulkRequest",
+            {
+                "action": serializers.ChoiceField(
+                    choices=("archive", "restore", "delete")
+                ),
+                "ids": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+        responses=GroupSettingSerializer(many=True),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk", permission_action="edit")
+    def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """archive, restore or delete groups; ids outside the company → 422."""
+        body = request.data if hasattr(request.data, "get") else {}
+        name = str(body.get("action") or request.query_params.get("action", ""))
+        action_error = None
+        if name.strip().lower() not in ("archive", "restore", "delete"):
+            action_error = ValidationError(
+                {"action": ["The selected action is invalid."]}
+            )
+        ids_error = None
+        pks: list[int] = []
+        try:
+            pks = company_ids(
+                GroupSetting.objects.filter(company=self.company), body.get("ids")
+            )
+        except ValidationError as exc:
+            ids_error = exc
+        _merge_errors(action_error, ids_error)
+        editable = GroupSetting.objects.filter(company=self.company, pk__in=pks)
+        if not self.membership.can("edit", self.permission_entity):
+            editable = editable.filter(user_id=self.membership.user_id)
+        group_settings_change_state(
+            groups_queryset=editable, action=name.strip().lower()
+        )
+        page = self.paginate_queryset(self.get_queryset().filter(pk__in=pks))
+        return self.get_paginated_response(
+            [group_representation(group) for group in page or []]
+        )
+
+
+STATICS_FIELDS: dict[str, serializers.Field] = {
+    name: serializers.ListField(child=serializers.DictField())
+    for name in ("countries", "currencies", "languages", "industries", "sizes")
+}
+
+
+class StaticsView(APIView):
+    """Reference tables for integrators (API.md §10), with an ETag."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Statics",
+            STATICS_FIELDS,
+        )
+    )
+    def get(self, request: Request) -> HttpResponse:
+        headers = {"ETag": STATICS.etag, "Cache-Control": "private, no-cache"}
+        if _etag_matches(request.headers.get("If-None-Match", ""), STATICS.etag):
+            return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        return HttpResponse(
+            STATICS.body, content_type="application/json", headers=headers
+        )
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag in tags
