@@ -51,7 +51,7 @@ def test_another_companys_clients_are_never_listed(api, company, outsider):
     assert api.get(URL, {"filter": "foreign"}).json()["data"] == []
 
 
-def test_the_schema_documents_every_filter():
+def test_the_schema_documents_every_filter(db):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     (operation,) = [
         item["get"] for path, item in schema["paths"].items() if path.rstrip("/") == URL
