@@ -19,6 +19,8 @@ from django.core.validators import (
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.html import strip_tags
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.request import Request
@@ -35,6 +37,7 @@ from companies.models import Company
 from config.api.fields import HashidRelatedField, unix_time
 from config.api.hashids import encode_id
 from contacts.serializers import (
+    ContactInputSerializer,
     ContactSerializer,
     contact_representation,
     validate_contacts,
@@ -168,6 +171,13 @@ class FlagField(serializers.BooleanField):
         return super().validate_empty_values(data)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "Settings keys (typed as upstream's settings casts); merged.",
+    }
+)
 class SettingsField(serializers.Field):
     """Client or group settings, typed by `settings_clean` (API.md §6)."""
 
@@ -191,6 +201,7 @@ class SettingsField(serializers.Field):
         return value
 
 
+@extend_schema_field(ContactInputSerializer(many=True))
 class ContactsField(serializers.Field):
     """The whole `contacts` array, validated by the contacts app; null = not sent."""
 
@@ -212,6 +223,7 @@ class ContactsField(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "array", "items": {}})
 class DocumentsField(serializers.Field):
     """`documents` in a JSON body must be an array; uploads go to /upload."""
 
@@ -231,6 +243,7 @@ class DocumentsField(serializers.Field):
         return value
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CompanyRelatedField(HashidRelatedField):
     """A hashed id of a row in the request's company, with upstream's message."""
 

@@ -71,7 +71,9 @@ INCLUDE_PARAMETER = OpenApiParameter(
 BulkRequest = inline_serializer(
     "ClientBulkRequest",
     {
-        "action": serializers.ChoiceField(choices=BulkActionSerializer.ACTIONS),
+        "action": serializers.CharField(
+            help_text="archive, restore, delete, assign_group or bulk_update"
+        ),
         "ids": serializers.ListField(child=serializers.CharField()),
         "group_settings_id": serializers.CharField(required=False),
         "column": serializers.CharField(required=False),
@@ -423,9 +425,7 @@ class GroupSettingViewSet(CompanyScopedViewSet):
         request=inline_serializer(
             "GroupSettingBulkRequest",
             {
-                "action": serializers.ChoiceField(
-                    choices=("archive", "restore", "delete")
-                ),
+                "action": serializers.CharField(help_text="archive, restore or delete"),
                 "ids": serializers.ListField(child=serializers.CharField()),
             },
         ),
