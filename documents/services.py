@@ -166,10 +166,10 @@ def document_update(
     if name is not None:
         clean = safe_file_name(name)
         suffix = f".{document.type}"
-        if document.type and not clean.lower().endswith(suffix):
-            clean = safe_file_name(f"{clean}{suffix}")
-        if not clean.strip(". ") or clean.lower() == suffix:
+        if not clean:
             raise ValidationError({"name": ["The name field is required."]})
+        if document.type and not clean.lower().endswith(suffix):
+            clean = safe_file_name(f"{clean[: 255 - len(suffix)]}{suffix}")
         document.name = clean
         fields.append("name")
     if is_public is not None:

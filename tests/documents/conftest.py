@@ -7,11 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from clients.models import Client
 from companies.models import Company
+from documents.files import content_type_for
+from documents.models import Document
+from documents.services import documents_folder, new_stored_name
 from tests.factories import ClientFactory
 
 
@@ -68,3 +74,33 @@ def upload(name: str, content: bytes, content_type: str = "") -> SimpleUploadedF
 @pytest.fixture
 def make_upload() -> Callable[..., SimpleUploadedFile]:
     return upload
+
+
+def stored_document(
+    client: Client, name: str = "a.pdf", content: bytes = PDF, **fields: Any
+) -> Document:
+    """A document of `client` whose file really is in `default_storage`."""
+    extension = name.rsplit(".", 1)[1]
+    path = default_storage.save(
+        f"{documents_folder(client.company)}/{new_stored_name(extension)}",
+        ContentFile(content),
+    )
+    values: dict[str, Any] = {
+        "company": client.company,
+        "owner_type": ContentType.objects.get_for_model(Client),
+        "owner_id": client.pk,
+        "name": name,
+        "type": extension,
+        "hash": path.rsplit("/", 1)[1],
+        "path": path,
+        "size": len(content),
+        "content_type": content_type_for(extension),
+        **fields,
+    }
+    document: Document = Document.objects.create(**values)
+    return document
+
+
+@pytest.fixture
+def make_document(media: Path) -> Callable[..., Document]:
+    return stored_document

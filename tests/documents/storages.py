@@ -1,0 +1,21 @@
+"""A storage that fails on purpose, to prove failed uploads leave nothing behind."""
+
+from typing import Any
+
+from django.core.files.storage import FileSystemStorage
+
+
+class FailingStorage(FileSystemStorage):
+    """Saves `fail_after` files normally, then raises on every further save."""
+
+    saves = 0
+
+    def __init__(self, fail_after: int = 1, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fail_after = fail_after
+
+    def _save(self, name: str, content: Any) -> str:
+        if FailingStorage.saves >= self.fail_after:
+            raise OSError("storage is full")
+        FailingStorage.saves += 1
+        return str(super()._save(name, content))
