@@ -136,6 +136,8 @@ MEDIA_URL = "/media/"
 
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
+    from boto3.s3.transfer import TransferConfig
+
     DEFAULT_STORAGE: dict[str, object] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -144,9 +146,24 @@ if AWS_STORAGE_BUCKET_NAME:
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
             "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
             "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            # `path` for MinIO and other servers without per-bucket host names.
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            # A download is spooled to a temporary file past 1 MB, never whole
+            # into memory (django-storages' default of 0 keeps it all in memory).
+            "max_memory_size": int(
+                os.environ.get("AWS_S3_MAX_MEMORY_SIZE", 1024 * 1024)
+            ),
+            # Uploads go in 8 MB parts, two at a time: ~16 MB of buffers per upload
+            # (boto3's default of ten parts at a time would buffer ~80 MB).
+            "transfer_config": TransferConfig(
+                multipart_threshold=8 * 1024 * 1024,
+                multipart_chunksize=8 * 1024 * 1024,
+                max_concurrency=int(os.environ.get("AWS_S3_MAX_CONCURRENCY", "2")),
+            ),
         },
     }
 else:
