@@ -8,35 +8,30 @@ from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from clients.models import Activity, Client, LedgerEntry
+from clients.serializers import display_name
 from config.api.errors import ApiError, NotFoundError
 from contacts.models import ClientContact
 from documents.models import Document
 
 SAME_CLIENT_MESSAGE = "Attempting to merge the same client is not possible."
 NOT_FOUND_MESSAGE = "Client not found"
-NO_CONTACT_NAME = "No Contact Set"
 
 
 def client_display_name(client: Client) -> str:
-    """The client's display name (API.md §4): its name, else its first contact's.
+    """The client's `display_name` (API.md §4), reading at most its first contact.
 
-    Looks at the first live contact (primary first) only when the name is too short,
-    so it costs at most one query.
+    Only the first live contact (primary first) can matter, so the rest are never
+    loaded, whatever their number.
     """
     if len(client.name) > 1:
-        return client.name
-    contact = (
+        return display_name(client, [])
+    first = (
         ClientContact.objects.filter(client_id=client.pk, is_deleted=False)
         .order_by("-is_primary", "id")
         .only("first_name", "last_name", "email")
         .first()
     )
-    if contact is None:
-        return NO_CONTACT_NAME
-    full_name = f"{contact.first_name} {contact.last_name}".strip()
-    if contact.first_name or contact.last_name:
-        return full_name
-    return contact.email.strip() or NO_CONTACT_NAME
+    return display_name(client, [first] if first is not None else [])
 
 
 def _email_key(expression: F | OuterRef) -> Lower:

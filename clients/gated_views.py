@@ -1,0 +1,148 @@
+"""Password-gated client endpoints: purge and merge (API.md §9).
+
+Checks run in the contract's order: the token (authentication), admin/owner and
+the password (`PasswordProtected`), then the ids in the path (here).
+"""
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clients.merging import NOT_FOUND_MESSAGE, SAME_CLIENT_MESSAGE, client_merge
+from clients.models import Client
+from clients.purging import client_purge
+from clients.queries import client_queryset, parse_includes
+from clients.serializers import client_representation
+from config.api.errors import ApiError
+from config.api.hashids import decode_id
+from config.api.password import PasswordProtected
+from config.api.viewsets import CompanyScopedViewSet
+
+PASSWORD_PARAMETERS = [
+    OpenApiParameter(
+        "X-API-PASSWORD",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description=(
+            "The user's login password; may be left out within the company's "
+            "`default_password_timeout` after a correct one."
+        ),
+    ),
+    OpenApiParameter(
+        "X-API-PASSWORD-BASE64",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="The login password, base64-encoded (instead of X-API-PASSWORD).",
+    ),
+]
+
+ERROR = inline_serializer(
+    "GatedError",
+    {"message": serializers.CharField(), "errors": serializers.DictField()},
+)
+GATE_RESPONSES = {
+    403: OpenApiResponse(ERROR, description="Not an admin or owner."),
+    412: OpenApiResponse(ERROR, description="Invalid Password (missing or wrong)."),
+    429: OpenApiResponse(
+        ERROR, description="Locked after 5 wrong passwords; see Retry-After."
+    ),
+}
+
+
+class ClientGatedViewSet(CompanyScopedViewSet):
+    """Purge and merge a company's clients: admins/owners, with their password."""
+
+    permission_classes = [IsAuthenticated, PasswordProtected]
+    not_found_message = NOT_FOUND_MESSAGE
+
+    def get_queryset(self) -> QuerySet[Client]:
+        queryset: QuerySet[Client] = Client.objects.filter(company=self.company)
+        return queryset
+
+    @extend_schema(
+        operation_id="clients_purge",
+        summary="Purge a client",
+        description=(
+            "Hard-deletes the client with its contacts, activities, ledger and "
+            "documents (files removed after commit)."
+        ),
+        request=None,
+        parameters=PASSWORD_PARAMETERS,
+        responses={
+            200: inline_serializer(
+                "PurgeResult",
+                {
+                    "message": serializers.CharField(),
+                    "data": inline_serializer(
+                        "PurgeResultData", {"message": serializers.CharField()}
+                    ),
+                },
+            ),
+            404: OpenApiResponse(ERROR, description="Client not found."),
+            **GATE_RESPONSES,
+        },
+    )
+    def purge(self, request: Request, id: str) -> Response:
+        client = self.get_object()
+        client_purge(client=client, user=self.membership.user)
+        return Response({"message": "Success", "data": {"message": "Success"}})
+
+    @extend_schema(
+        operation_id="clients_merge",
+        summary="Merge a client into another",
+        description=(
+            "Moves `mergeable_id`'s balance, new contacts, documents and activities "
+            "to `id`, then hard-deletes `mergeable_id`. Answers the merged-into "
+            "client."
+        ),
+        request=None,
+        parameters=[
+            *PASSWORD_PARAMETERS,
+            OpenApiParameter(
+                "include",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description="activities, group_settings, ledger, system_logs",
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(description='`{"data": <client>}`'),
+            400: OpenApiResponse(
+                ERROR, description="Unknown mergeable client, or the same client."
+            ),
+            404: OpenApiResponse(ERROR, description="Client not found."),
+            **GATE_RESPONSES,
+        },
+    )
+    def merge(self, request: Request, id: str, mergeable_id: str) -> Response:
+        primary = self.get_object()
+        merged_pk = decode_id(mergeable_id)
+        if merged_pk == primary.pk:
+            raise ApiError(SAME_CLIENT_MESSAGE)
+        merged = self.mergeable(merged_pk)
+        includes = parse_includes(request.query_params.get("include"))
+        client_merge(primary=primary, merged=merged, user=self.membership.user)
+        client = client_queryset(company=self.company, includes=includes).get(
+            pk=primary.pk
+        )
+        return Response({"data": client_representation(client, request, includes)})
+
+    def mergeable(self, pk: int | None) -> Client:
+        """The client to merge away: unknown or another company's is a 400."""
+        merged = self.get_queryset().filter(pk=pk).first() if pk is not None else None
+        if merged is None:
+            raise ApiError(NOT_FOUND_MESSAGE)
+        return merged
+
+
+purge_view = ClientGatedViewSet.as_view({"post": "purge"})
+merge_view = ClientGatedViewSet.as_view({"post": "merge"})
