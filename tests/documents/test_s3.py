@@ -144,3 +144,31 @@ def test_a_failed_upload_leaves_nothing_in_the_bucket(
     assert response.status_code == 500
     assert keys(bucket) == []
     assert not Document.objects.exists()
+
+
+def test_documents_check_finds_and_fixes_problems_in_the_bucket(
+    api: Any, company: Any, client_row: Client, bucket: Any
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    api.put(
+        f"/api/v1/clients/{encode_id(client_row.pk)}/upload",
+        {"documents[]": [upload("a.pdf", PDF), upload("b.pdf", PDF)]},
+        format="multipart",
+    )
+    good, broken = Document.objects.order_by("pk")
+    bucket.Object(broken.path).delete()
+    orphan = f"{company.company_key}/documents/{'e' * 40}.pdf"
+    bucket.put_object(Key=orphan, Body=PDF)
+
+    out = io.StringIO()
+    call_command(
+        "documents_check", "--fix", "--min-age", "0", stdout=out, stderr=io.StringIO()
+    )
+
+    assert f"orphan file: {orphan}" in out.getvalue()
+    assert keys(bucket) == [good.path]
+    broken.refresh_from_db()
+    assert broken.is_deleted is True
