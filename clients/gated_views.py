@@ -21,10 +21,12 @@ from clients.merging import NOT_FOUND_MESSAGE, SAME_CLIENT_MESSAGE, client_merge
 from clients.models import Client
 from clients.purging import client_purge
 from clients.queries import client_queryset, parse_includes
-from clients.serializers import client_representation
+from clients.serializers import ClientSerializer, client_representation
+from clients.views import INCLUDE_PARAMETER
 from config.api.errors import ApiError
 from config.api.hashids import decode_id
 from config.api.password import PasswordProtected
+from config.api.schema import data_envelope
 from config.api.viewsets import CompanyScopedViewSet
 
 PASSWORD_PARAMETERS = [
@@ -49,11 +51,15 @@ ERROR = inline_serializer(
     "GatedError",
     {"message": serializers.CharField(), "errors": serializers.DictField()},
 )
+# 403 (not an admin or owner) and 404 come from the project's AutoSchema.
 GATE_RESPONSES = {
-    403: OpenApiResponse(ERROR, description="Not an admin or owner."),
     412: OpenApiResponse(ERROR, description="Invalid Password (missing or wrong)."),
     429: OpenApiResponse(
-        ERROR, description="Locked after 5 wrong passwords; see Retry-After."
+        ERROR,
+        description=(
+            "Locked after 5 wrong passwords in 15 minutes, or the rate limit; "
+            "see Retry-After."
+        ),
     ),
 }
 
@@ -87,7 +93,6 @@ class ClientGatedViewSet(CompanyScopedViewSet):
                     ),
                 },
             ),
-            404: OpenApiResponse(ERROR, description="Client not found."),
             **GATE_RESPONSES,
         },
     )
@@ -105,21 +110,12 @@ class ClientGatedViewSet(CompanyScopedViewSet):
             "client."
         ),
         request=None,
-        parameters=[
-            *PASSWORD_PARAMETERS,
-            OpenApiParameter(
-                "include",
-                OpenApiTypes.STR,
-                OpenApiParameter.QUERY,
-                description="activities, group_settings, ledger, system_logs",
-            ),
-        ],
+        parameters=[*PASSWORD_PARAMETERS, INCLUDE_PARAMETER],
         responses={
-            200: OpenApiResponse(description='`{"data": <client>}`'),
+            200: data_envelope(ClientSerializer(), "MergedClient"),
             400: OpenApiResponse(
                 ERROR, description="Unknown mergeable client, or the same client."
             ),
-            404: OpenApiResponse(ERROR, description="Client not found."),
             **GATE_RESPONSES,
         },
     )
