@@ -14,8 +14,10 @@ class FailingStorage(FileSystemStorage):
         super().__init__(**kwargs)
         self.fail_after = fail_after
 
-    def _save(self, name: str, content: Any) -> str:
+    def save(
+        self, name: str | None, content: Any, max_length: int | None = None
+    ) -> str:
         if FailingStorage.saves >= self.fail_after:
             raise OSError("storage is full")
         FailingStorage.saves += 1
-        return str(super()._save(name, content))
+        return super().save(name, content, max_length)
