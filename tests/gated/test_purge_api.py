@@ -33,12 +33,15 @@ def purge(api: APIClient, client: Client | str, pw: str | None = PASSWORD) -> An
     return api.post(f"/api/v1/clients/{hashid}/purge", format="json", **headers)
 
 
-def client_with(company: Any, *, contacts: int, documents: int) -> Client:
+def client_with(
+    company: Any, *, contacts: int, documents: int, activities: int = 1
+) -> Client:
     client: Client = ClientFactory.create(company=company)
     ContactFactory.create_batch(contacts, client=client, is_primary=False)
     for _ in range(documents):
         document_create(client)
-    activity_create(client)
+    for _ in range(activities):
+        activity_create(client)
     ledger_create(client)
     return client
 
@@ -185,7 +188,7 @@ def test_purge_query_count_does_not_grow_with_the_clients_rows(
     owner: Member, media: Path, django_assert_num_queries: Callable[..., Any]
 ) -> None:
     small = client_with(owner.company, contacts=2, documents=1)
-    large = client_with(owner.company, contacts=200, documents=50)
+    large = client_with(owner.company, contacts=200, documents=50, activities=30)
     # Warm up: the token's last_used_at is written once a minute.
     assert purge(owner.api, "not-a-hashid").status_code == 404
 
