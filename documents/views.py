@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 
 from clients.models import Client
 from clients.queries import client_queryset, clients_of, editable_by, parse_includes
-from clients.serializers import client_representation
+from clients.serializers import ClientSerializer, client_representation
 from config.api.errors import NotFoundError
 from config.api.hashids import decode_id
 from config.api.parsers import (
@@ -62,6 +62,15 @@ logger = logging.getLogger("documents")
 
 DOCUMENT_NOT_FOUND = "Document not found"
 CLIENT_NOT_FOUND = "Client not found"
+
+INCLUDE_PARAMETER = OpenApiParameter(
+    "include",
+    OpenApiTypes.STR,
+    description=(
+        "Comma list of extra relations of the client answered: activities, "
+        "group_settings, ledger, system_logs. An unknown name answers 400."
+    ),
+)
 
 BULK_ACTIONS = {
     "delete": documents_delete,
@@ -282,8 +291,9 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
             "`_method=POST` (upstream's SDKs send either); any other `_method` is "
             "405. Answers the client with its documents."
         ),
+        parameters=[INCLUDE_PARAMETER],
         request={"multipart/form-data": UploadSerializer},
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ClientSerializer},
     )
     def upload(self, request: Request, id: str) -> Response:
         uploads = _uploads(request.data)
@@ -317,6 +327,10 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
 
     @extend_schema(
         summary="The documents of a client",
+        description=(
+            "The client's documents in the list envelope; `name`, `type` and `sort` "
+            "work as on `GET /documents`."
+        ),
         request=None,
         responses={200: DocumentSerializer(many=True)},
     )
