@@ -10,8 +10,10 @@ the clients they made or are assigned to.
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import TooManyFilesSent
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponseBase
@@ -296,7 +298,13 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
         responses={200: ClientSerializer},
     )
     def upload(self, request: Request, id: str) -> Response:
-        uploads = _uploads(request.data)
+        try:
+            uploads = _uploads(request.data)
+        except TooManyFilesSent as exc:
+            limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+            raise serializers.ValidationError(
+                {"documents": [f"The documents must not have more than {limit} files."]}
+            ) from exc
         try:
             override = str(request.data.get("_method") or "").strip().upper()
             if override not in ("", "PUT", "POST"):

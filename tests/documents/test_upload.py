@@ -419,3 +419,19 @@ def test_the_upload_query_count_does_not_grow_with_files(
             {"documents[]": [upload(f"{n}.pdf", PDF) for n in range(8)]},
             format="multipart",
         )
+
+
+def test_more_files_than_django_accepts_is_a_422(
+    api: Any, settings: Any, media: Path, client_row: Client
+) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    response = api.put(
+        url(client_row),
+        {"documents[]": [upload(f"{n}.txt", b"x") for n in range(4)]},
+        format="multipart",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "documents": ["The documents must not have more than 3 files."]
+    }
+    assert_nothing_stored(media)
