@@ -1,5 +1,5 @@
 """Fixtures of the operations tests."""
 
-from tests.ops.redis_fixture import redis_cache, redis_url
+from tests.redis_server import redis_cache, redis_url
 
 __all__ = ["redis_cache", "redis_url"]

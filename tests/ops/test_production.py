@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.redis_fixture import free_port
+from tests.redis_server import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
 

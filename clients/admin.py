@@ -1,0 +1,641 @@
+"""Clients, groups, activities and ledger in Django admin, for staff.
+
+Every write goes through the services the API uses: the change form validates
+with `ClientInputSerializer` and saves with `client_create` / `client_update`
+(contacts included, through `contacts_sync`); the archive, restore and delete
+actions call the bulk services; merge and purge call `client_merge` and
+`client_purge`. So a client changed by staff obeys exactly the API's rules and
+leaves the same activity trail.
+"""
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+
+from clients.merging import client_merge
+from clients.models import Activity, Client, GroupSetting, LedgerEntry
+from clients.purging import client_purge
+from clients.reference import COUNTRIES, INDUSTRIES, SIZES
+from clients.serializers import ClientInputSerializer
+from clients.services import (
+    DELETED_CLIENT_MESSAGE,
+    client_create,
+    client_update,
+    clients_archive,
+    clients_delete,
+    clients_restore,
+    group_setting_create,
+    group_setting_update,
+    group_settings_change_state,
+)
+from config.admin import StateListFilter, state_display
+from config.api.errors import ApiError
+from config.api.exceptions import flatten_errors
+from config.api.hashids import encode_id
+from contacts.admin import ContactInline, ContactInlineFormSet
+from documents.admin import ClientDocumentInline
+
+COUNTRY_NAMES = {int(row["id"]): row["name"] for row in COUNTRIES}
+EMPTY_CHOICE = ("", "---------")
+
+EDITABLE_FIELDS = (
+    "name",
+    "number",
+    "id_number",
+    "vat_number",
+    "classification",
+    "website",
+    "phone",
+    "group_settings",
+    "assigned_user",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postal_code",
+    "country_id",
+    "shipping_address1",
+    "shipping_address2",
+    "shipping_city",
+    "shipping_state",
+    "shipping_postal_code",
+    "shipping_country_id",
+    "industry_id",
+    "size_id",
+    "routing_id",
+    "is_tax_exempt",
+    "has_valid_vat_number",
+    "private_notes",
+    "public_notes",
+    "custom_value1",
+    "custom_value2",
+    "custom_value3",
+    "custom_value4",
+)
+# API input key → admin form field, where they differ.
+FORM_FIELD_BY_INPUT = {
+    "group_settings_id": "group_settings",
+    "assigned_user_id": "assigned_user",
+}
+ACTIVITY_LABELS = {
+    Activity.CREATE_CLIENT: "created",
+    Activity.ARCHIVE_CLIENT: "archived",
+    Activity.DELETE_CLIENT: "deleted",
+    Activity.RESTORE_CLIENT: "restored",
+    Activity.UPDATE_CLIENT: "updated",
+    Activity.MERGE_CLIENT: "merged",
+    Activity.UPLOAD_DOCUMENT: "document uploaded",
+}
+
+
+def _choices(rows: list[dict[str, str]]) -> list[tuple[Any, str]]:
+    named = sorted(((int(row["id"]), row["name"]) for row in rows), key=lambda c: c[1])
+    return [EMPTY_CHOICE, *named]
+
+
+def _id_choice(rows: list[dict[str, str]], label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=_choices(rows),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label=label,
+    )
+
+
+def pretty_json(value: Any) -> str:
+    """A JSON value, indented, for a read-only admin field."""
+    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True))
+
+
+def acting_user(request: HttpRequest) -> AbstractBaseUser | None:
+    """The staff user, recorded on activities like an API user would be."""
+    user = request.user
+    return user if isinstance(user, AbstractBaseUser) else None
+
+
+def mark_formsets_saved_elsewhere(formsets: list[Any]) -> None:
+    """The admin's change message reads what each formset saved; ours save none."""
+    for formset in formsets:
+        if isinstance(formset, ContactInlineFormSet):
+            formset.mark_saved_elsewhere()
+        else:
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = []
+
+
+class ClientAdminForm(forms.ModelForm):
+    """The editable client fields, checked by the API's `ClientInputSerializer`."""
+
+    country_id = _id_choice(COUNTRIES, "Country")
+    shipping_country_id = _id_choice(COUNTRIES, "Shipping country")
+    industry_id = _id_choice(INDUSTRIES, "Industry")
+    size_id = _id_choice(SIZES, "Size")
+    classification = forms.ChoiceField(
+        choices=[EMPTY_CHOICE, *((c, c.title()) for c in Client.CLASSIFICATIONS)],
+        required=False,
+    )
+
+    class Meta:
+        model = Client
+        fields = ("company", *EDITABLE_FIELDS)
+
+    service_data: dict[str, Any] | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if self.instance.pk is not None:
+            if self.instance.is_deleted:
+                raise forms.ValidationError(
+                    f"{DELETED_CLIENT_MESSAGE} (use the Restore action)."
+                )
+            company = self.instance.company
+        else:
+            company = cleaned.get("company")
+        if company is None:
+            return cleaned
+        payload: dict[str, Any] = {}
+        for name in EDITABLE_FIELDS:
+            if name not in cleaned:
+                continue
+            value = cleaned[name]
+            if name in ("group_settings", "assigned_user"):
+                payload[f"{name}_id"] = encode_id(value.pk) if value else ""
+            else:
+                payload[name] = "" if value is None else value
+        serializer = ClientInputSerializer(
+            data=payload,
+            context={
+                "company": company,
+                "client": self.instance if self.instance.pk else None,
+            },
+        )
+        if serializer.is_valid():
+            self.service_data = dict(serializer.validated_data)
+            return cleaned
+        for key, texts in flatten_errors(serializer.errors).items():
+            field = FORM_FIELD_BY_INPUT.get(key, key)
+            for text in texts:
+                if field in self.fields and field in self.cleaned_data:
+                    self.add_error(field, text)
+                else:
+                    self.add_error(None, text)
+        return cleaned
+
+
+class CountryListFilter(admin.SimpleListFilter):
+    """Clients by country; offers only the countries that clients have."""
+
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        ids = (
+            Client.objects.order_by()
+            .values_list("country_id", flat=True)
+            .distinct()
+            .exclude(country_id=None)
+        )
+        return sorted(
+            ((str(pk), COUNTRY_NAMES.get(pk, str(pk))) for pk in ids if pk is not None),
+            key=lambda choice: choice[1],
+        )
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        value = self.value()
+        if value is None:
+            return queryset
+        if not str(value).isdigit():
+            return queryset.none()
+        return queryset.filter(country_id=int(value))
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    """Clients of every company: search, filters, the API's bulk actions, merge and
+    purge. Nothing is hard-deleted except by the purge action."""
+
+    form = ClientAdminForm
+    list_display = (
+        "name",
+        "number",
+        "company",
+        "balance",
+        "state_label",
+        "group_settings",
+        "updated_at",
+    )
+    list_select_related = ("company", "group_settings")
+    list_filter = (
+        StateListFilter,
+        CountryListFilter,
+        ("group_settings", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("name", "number", "id_number", "contacts__email")
+    ordering = ("-updated_at", "-pk")
+    autocomplete_fields = ("company", "group_settings", "assigned_user")
+    inlines = (ContactInline, ClientDocumentInline)
+    actions = (
+        "archive_clients",
+        "restore_clients",
+        "delete_clients",
+        "merge_clients",
+        "purge_clients",
+    )
+    computed_fields = (
+        "hashed_id",
+        "state_label",
+        "balance",
+        "paid_to_date",
+        "credit_balance",
+        "payment_balance",
+        "client_hash",
+        "number_sort",
+        "settings_json",
+        "user",
+        "created_at",
+        "updated_at",
+        "archived_at",
+    )
+    readonly_fields = computed_fields
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "company",
+                    "name",
+                    ("number", "id_number", "vat_number"),
+                    ("classification", "industry_id", "size_id"),
+                    ("website", "phone"),
+                    ("group_settings", "assigned_user"),
+                )
+            },
+        ),
+        (
+            "Address",
+            {
+                "fields": (
+                    ("address1", "address2"),
+                    ("city", "state", "postal_code"),
+                    "country_id",
+                )
+            },
+        ),
+        (
+            "Shipping address",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("shipping_address1", "shipping_address2"),
+                    ("shipping_city", "shipping_state", "shipping_postal_code"),
+                    "shipping_country_id",
+                ),
+            },
+        ),
+        (
+            "Notes and custom values",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "private_notes",
+                    "public_notes",
+                    ("custom_value1", "custom_value2"),
+                    ("custom_value3", "custom_value4"),
+                    ("routing_id", "is_tax_exempt", "has_valid_vat_number"),
+                ),
+            },
+        ),
+        ("Computed (read-only)", {"fields": computed_fields}),
+    )
+
+    @admin.display(description="id (API)")
+    def hashed_id(self, client: Client) -> str:
+        return encode_id(client.pk)
+
+    @admin.display(description="state")
+    def state_label(self, client: Client) -> str:
+        return state_display(client)
+
+    @admin.display(description="settings")
+    def settings_json(self, client: Client) -> str:
+        return pretty_json(client.settings)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "company") if obj is not None else fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Hard deletes only through the purge action, which removes stored files.
+        return False
+
+    def has_purge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("clients.delete_client")
+
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("clients.change_client") and request.user.has_perm(
+            "clients.delete_client"
+        )
+
+    # -- saving through the services -------------------------------------------
+
+    def save_model(
+        self, request: HttpRequest, obj: Client, form: Any, change: bool
+    ) -> None:
+        # Written in save_related, where the contacts are known, in one service call.
+        return None
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        data = dict(form.service_data or {})
+        for formset in formsets:
+            if isinstance(formset, ContactInlineFormSet):
+                data["contacts"] = formset.contacts_for_sync or []
+        mark_formsets_saved_elsewhere(list(formsets))
+        user = acting_user(request)
+        if change:
+            client = client_update(client=form.instance, user=user, data=data)
+        else:
+            client = client_create(
+                company=form.cleaned_data["company"], user=user, data=data
+            )
+        form.instance.pk = client.pk
+        form.instance._state.adding = False
+        form.instance.refresh_from_db()
+
+    # -- actions ----------------------------------------------------------------
+
+    @admin.action(description="Archive selected clients", permissions=["change"])
+    def archive_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        count = clients_archive(clients_queryset=queryset, user=acting_user(request))
+        self.message_user(request, f"Archived {count} client(s).", messages.SUCCESS)
+
+    @admin.action(description="Restore selected clients", permissions=["change"])
+    def restore_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        count = clients_restore(clients_queryset=queryset, user=acting_user(request))
+        self.message_user(request, f"Restored {count} client(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Delete selected clients (soft, can be restored)",
+        permissions=["change"],
+    )
+    def delete_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        count = clients_delete(clients_queryset=queryset, user=acting_user(request))
+        self.message_user(request, f"Deleted {count} client(s).", messages.SUCCESS)
+
+    def _with_counts(self, queryset: QuerySet[Client]) -> QuerySet[Client]:
+        return (
+            queryset.select_related("company")
+            .annotate(
+                live_contacts=Count(
+                    "contacts", filter=Q(contacts__is_deleted=False), distinct=True
+                ),
+                document_count=Count("documents", distinct=True),
+            )
+            .order_by("pk")
+        )
+
+    def _rows(
+        self, queryset: QuerySet[Client], limit: int | None = None
+    ) -> list[Client]:
+        clients = list(self._with_counts(queryset)[:limit])
+        for client in clients:
+            client.state_label = state_display(client)  # type: ignore[attr-defined]
+        return clients
+
+    def _confirmation(
+        self,
+        request: HttpRequest,
+        template: str,
+        title: str,
+        action: str,
+        clients: list[Client],
+        **extra: Any,
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "clients": clients,
+            "action": action,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            **extra,
+        }
+        return TemplateResponse(request, f"admin/clients/client/{template}", context)
+
+    @admin.action(description="Merge two clients…", permissions=["merge"])
+    def merge_clients(
+        self, request: HttpRequest, queryset: QuerySet[Client]
+    ) -> HttpResponse | None:
+        clients = self._rows(queryset, limit=3)
+        if len(clients) != 2:
+            self.message_user(
+                request, "Select exactly two clients to merge.", messages.ERROR
+            )
+            return None
+        if clients[0].company_id != clients[1].company_id:
+            self.message_user(
+                request,
+                "Only clients of the same company can be merged.",
+                messages.ERROR,
+            )
+            return None
+        if request.POST.get("post") == "yes":
+            chosen = request.POST.get("primary", "")
+            by_pk = {str(client.pk): client for client in clients}
+            if chosen not in by_pk:
+                self.message_user(
+                    request, "Choose which client to keep.", messages.ERROR
+                )
+            else:
+                primary = by_pk.pop(chosen)
+                merged = next(iter(by_pk.values()))
+                merged_label = str(merged)
+                try:
+                    client_merge(
+                        primary=primary, merged=merged, user=acting_user(request)
+                    )
+                except ApiError as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+                    return None
+                self.message_user(
+                    request,
+                    f"Merged “{merged_label}” into “{primary}”.",
+                    messages.SUCCESS,
+                )
+                return None
+        return self._confirmation(
+            request,
+            "merge_confirmation.html",
+            "Merge two clients",
+            "merge_clients",
+            clients,
+        )
+
+    @admin.action(
+        description="Purge selected clients (permanent)…", permissions=["purge"]
+    )
+    def purge_clients(
+        self, request: HttpRequest, queryset: QuerySet[Client]
+    ) -> HttpResponse | None:
+        clients = self._rows(queryset)
+        if request.POST.get("post") == "yes":
+            user = acting_user(request)
+            names = [str(client) for client in clients]
+            with transaction.atomic():
+                for client in clients:
+                    client_purge(client=client, user=user)
+            self.message_user(
+                request,
+                f"Purged {len(names)} client(s): {', '.join(names)}.",
+                messages.SUCCESS,
+            )
+            return None
+        return self._confirmation(
+            request,
+            "purge_confirmation.html",
+            "Purge clients",
+            "purge_clients",
+            clients,
+        )
+
+
+class GroupSettingAdminForm(forms.ModelForm):
+    """A group's name (settings are edited through the API, with its typing rules)."""
+
+    class Meta:
+        model = GroupSetting
+        fields = ("company", "name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if self.instance.pk is not None and self.instance.is_deleted:
+            raise forms.ValidationError(
+                f"{DELETED_CLIENT_MESSAGE} (use the Restore action)."
+            )
+        return cleaned
+
+
+@admin.register(GroupSetting)
+class GroupSettingAdmin(admin.ModelAdmin):
+    """Client groups; written through the group services like the API does."""
+
+    form = GroupSettingAdminForm
+    list_display = ("name", "company", "state_label", "client_count", "updated_at")
+    list_select_related = ("company",)
+    list_filter = (StateListFilter,)
+    search_fields = ("name", "company__name")
+    autocomplete_fields = ("company",)
+    readonly_fields = (
+        "settings_json",
+        "user",
+        "created_at",
+        "updated_at",
+        "archived_at",
+        "is_deleted",
+    )
+    actions = ("archive_groups", "restore_groups", "delete_groups")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GroupSetting]:
+        return super().get_queryset(request).annotate(clients_total=Count("clients"))
+
+    @admin.display(description="clients", ordering="clients_total")
+    def client_count(self, group: GroupSetting) -> int:
+        return int(getattr(group, "clients_total", 0))
+
+    @admin.display(description="state")
+    def state_label(self, group: GroupSetting) -> str:
+        return state_display(group)
+
+    @admin.display(description="settings")
+    def settings_json(self, group: GroupSetting) -> str:
+        return pretty_json(group.settings)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "company") if obj is not None else fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: GroupSetting, form: Any, change: bool
+    ) -> None:
+        data = {"name": form.cleaned_data["name"]}
+        user = acting_user(request)
+        if change:
+            saved = group_setting_update(group=obj, user=user, data=data)
+        else:
+            saved = group_setting_create(
+                company=form.cleaned_data["company"], user=user, data=data
+            )
+        obj.pk = saved.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def _change_state(
+        self, request: HttpRequest, queryset: QuerySet[GroupSetting], action: str
+    ) -> None:
+        count = group_settings_change_state(groups_queryset=queryset, action=action)
+        self.message_user(request, f"{action.title()}d {count} group(s).")
+
+    @admin.action(description="Archive selected groups", permissions=["change"])
+    def archive_groups(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._change_state(request, queryset, "archive")
+
+    @admin.action(description="Restore selected groups", permissions=["change"])
+    def restore_groups(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._change_state(request, queryset, "restore")
+
+    @admin.action(description="Delete selected groups (soft)", permissions=["change"])
+    def delete_groups(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._change_state(request, queryset, "delete")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log that staff may read but never change."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    """The activity log of every client (read-only)."""
+
+    list_display = ("created_at", "client", "company", "activity", "notes", "user")
+    list_select_related = ("client", "company", "user")
+    list_filter = ("activity_type_id",)
+    search_fields = ("notes", "client__name", "client__number")
+    ordering = ("-created_at", "-pk")
+
+    @admin.display(description="activity", ordering="activity_type_id")
+    def activity(self, row: Activity) -> str:
+        label = ACTIVITY_LABELS.get(row.activity_type_id, "")
+        return f"{row.activity_type_id} {label}".strip()
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    """Balance adjustments of every client (read-only)."""
+
+    list_display = ("created_at", "client", "company", "adjustment", "balance", "notes")
+    list_select_related = ("client", "company")
+    search_fields = ("notes", "client__name", "client__number")
+    ordering = ("-created_at", "-pk")

@@ -1,0 +1,123 @@
+"""Contacts in Django admin: an inline of the client, saved through `contacts_sync`.
+
+The inline never saves rows itself. It validates the contacts with the API's own
+rules (`validate_contacts`) and hands them to the client admin, which writes the
+client and its contacts with the same services as the API, so a client keeps
+exactly one primary contact and removed contacts are soft-deleted.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from config.api.hashids import encode_id
+from contacts.models import ClientContact
+from contacts.serializers import validate_contacts
+
+INLINE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "is_primary",
+    "send_email",
+    "is_locked",
+)
+MORE_THAN_ONE_PRIMARY = "Only one contact can be primary."
+
+
+class ContactInlineForm(forms.ModelForm):
+    """A contact row; `new_password` sets a client-portal password (hashed)."""
+
+    new_password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to keep the current password.",
+    )
+
+    class Meta:
+        model = ClientContact
+        fields = INLINE_FIELDS
+
+
+class ContactInlineFormSet(BaseInlineFormSet):
+    """Checks the contacts as the API would and keeps them for `contacts_sync`."""
+
+    contacts_for_sync: list[dict[str, Any]] | None = None
+
+    def kept_forms(self) -> list[Any]:
+        return [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = self.kept_forms()
+        if sum(bool(form.cleaned_data.get("is_primary")) for form in kept) > 1:
+            raise forms.ValidationError(MORE_THAN_ONE_PRIMARY)
+        raw = []
+        for form in kept:
+            item: dict[str, Any] = {
+                "id": encode_id(form.instance.pk) if form.instance.pk else "",
+                **{name: form.cleaned_data.get(name) for name in INLINE_FIELDS},
+            }
+            item = {
+                key: ("" if value is None else value) for key, value in item.items()
+            }
+            if form.cleaned_data.get("new_password"):
+                item["password"] = form.cleaned_data["new_password"]
+            raw.append(item)
+        try:
+            self.contacts_for_sync = validate_contacts(raw)
+        except ApiValidationError as exc:
+            detail: Any = exc.detail
+            items = detail.get("contacts", []) if isinstance(detail, dict) else []
+            for form, errors in zip(kept, items, strict=False):
+                for name, messages in (errors or {}).items():
+                    field = "new_password" if name == "password" else name
+                    for message in messages:
+                        form.add_error(
+                            field if field in form.fields else None, str(message)
+                        )
+            if not items:
+                raise forms.ValidationError(str(detail)) from exc
+
+    # The client admin writes contacts through `contacts_sync`; this records
+    # nothing saved here, for the admin's change message.
+    def mark_saved_elsewhere(self) -> None:
+        self.new_objects: list[Any] = []
+        self.changed_objects: list[Any] = []
+        self.deleted_objects: list[Any] = []
+
+
+class ContactInline(admin.TabularInline):
+    """The client's live contacts (deleted ones are kept but not shown)."""
+
+    model = ClientContact
+    form = ContactInlineForm
+    formset = ContactInlineFormSet
+    fields = (*INLINE_FIELDS, "new_password", "contact_key", "last_login")
+    readonly_fields = ("contact_key", "last_login")
+    extra = 0
+    min_num = 0
+
+    def get_queryset(self, request: Any) -> Any:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(is_deleted=False)
+            .order_by("-is_primary", "pk")
+        )
+
+    def get_extra(self, request: Any, obj: Any = None, **kwargs: Any) -> int:
+        return 0 if obj is not None else 1

@@ -1,0 +1,253 @@
+"""Django admin for companies, tokens, documents, groups and the read-only logs."""
+
+import re
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from clients.models import Activity, Client, GroupSetting, LedgerEntry
+from companies.models import ApiToken
+from documents.models import Document
+from tests.factories import (
+    ClientFactory,
+    CompanyFactory,
+    GroupSettingFactory,
+    MembershipFactory,
+)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    root = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def document(db, media):
+    client = ClientFactory.create()
+    path = default_storage.save(
+        f"{client.company.company_key}/documents/{'b' * 40}.pdf",
+        ContentFile(b"%PDF-1.4 tiny"),
+    )
+    return Document.objects.create(
+        company=client.company,
+        owner_type=ContentType.objects.get_for_model(Client),
+        owner_id=client.pk,
+        name="Contract.pdf",
+        type="pdf",
+        hash=path.rsplit("/", 1)[1],
+        path=path,
+        size=13,
+        content_type="application/pdf",
+    )
+
+
+def test_staff_log_in_to_the_admin(client, admin_user):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "admin", "password": "password", "next": "/admin/"},
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "companies_company",
+        "companies_membership",
+        "companies_apitoken",
+        "clients_client",
+        "clients_groupsetting",
+        "clients_activity",
+        "clients_ledgerentry",
+        "documents_document",
+    ],
+)
+def test_every_changelist_and_add_page_loads(admin_client, name):
+    assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    add = admin_client.get(reverse(f"admin:{name}_add"))
+    assert add.status_code in (200, 403)
+
+
+def test_the_company_page_lists_its_members(admin_client):
+    membership = MembershipFactory.create()
+    page = admin_client.get(
+        reverse("admin:companies_company_change", args=[membership.company_id])
+    )
+    assert page.status_code == 200
+    assert membership.user.username in page.content.decode()
+
+
+def test_adding_a_token_shows_the_plain_token_once(admin_client, client):
+    membership = MembershipFactory.create()
+    response = admin_client.post(
+        reverse("admin:companies_apitoken_add"),
+        {"membership": membership.pk, "name": "Zapier"},
+        follow=True,
+    )
+    page = response.content.decode()
+    match = re.search(r"it is not shown again: (\S+?)<", page)
+    assert match, page
+    plain = match.group(1)
+    assert client.get("/api/v1/ping", HTTP_X_API_TOKEN=plain).status_code == 200
+    token = ApiToken.objects.get(name="Zapier")
+    assert token.membership == membership
+
+    change_page = admin_client.get(
+        reverse("admin:companies_apitoken_change", args=[token.pk])
+    ).content.decode()
+    assert plain not in change_page
+    assert token.token_digest not in change_page
+    assert (
+        plain
+        not in admin_client.get(
+            reverse("admin:companies_apitoken_changelist")
+        ).content.decode()
+    )
+
+
+def test_a_token_cannot_be_issued_for_a_locked_membership(admin_client):
+    membership = MembershipFactory.create(is_locked=True)
+    response = admin_client.post(
+        reverse("admin:companies_apitoken_add"),
+        {"membership": membership.pk, "name": "Nope"},
+    )
+    assert response.status_code == 200
+    assert "locked" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_the_revoke_action_revokes_tokens(admin_client, owner, client):
+    token = owner.membership.tokens.get()
+    admin_client.post(
+        reverse("admin:companies_apitoken_changelist"),
+        {"action": "revoke_tokens", "_selected_action": [token.pk]},
+    )
+    token.refresh_from_db()
+    assert token.is_revoked
+    assert client.get("/api/v1/ping", HTTP_X_API_TOKEN=owner.token).status_code == 403
+
+
+def test_the_document_list_links_each_owner_and_download(admin_client, document):
+    page = admin_client.get(reverse("admin:documents_document_changelist"))
+    html = page.content.decode()
+    assert "Contract.pdf" in html
+    assert reverse("admin:clients_client_change", args=[document.owner_id]) in html
+    assert reverse("admin:documents_document_download", args=[document.pk]) in html
+
+
+def test_staff_download_streams_the_stored_file(admin_client, document):
+    response = admin_client.get(
+        reverse("admin:documents_document_download", args=[document.pk])
+    )
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 tiny"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="Contract.pdf"'
+
+
+def test_download_needs_a_staff_login_with_view_permission(
+    client, document, django_user_model
+):
+    url = reverse("admin:documents_document_download", args=[document.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+    staff = django_user_model.objects.create_user(
+        "clerk", "clerk@example.com", "pw", is_staff=True
+    )
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+
+
+def test_download_of_a_missing_file_is_404(admin_client, document):
+    default_storage.delete(document.path)
+    url = reverse("admin:documents_document_download", args=[document.pk])
+    assert admin_client.get(url).status_code == 404
+
+
+def test_renaming_a_document_keeps_its_extension(admin_client, document):
+    response = admin_client.post(
+        reverse("admin:documents_document_change", args=[document.pk]),
+        {"name": "Signed contract", "is_public": ""},
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.name == "Signed contract.pdf"
+    assert document.is_public is False
+
+
+def test_deleting_a_document_removes_its_file_after_commit(
+    admin_client, document, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:documents_document_delete", args=[document.pk]),
+            {"post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not default_storage.exists(document.path)
+
+
+def test_groups_are_created_and_renamed_through_the_services(admin_client):
+    company = CompanyFactory.create()
+    response = admin_client.post(
+        reverse("admin:clients_groupsetting_add"),
+        {"company": company.pk, "name": "  VIP  "},
+    )
+    assert response.status_code == 302
+    group = GroupSetting.objects.get(company=company)
+    assert group.name.strip() == "VIP"
+    admin_client.post(
+        reverse("admin:clients_groupsetting_change", args=[group.pk]),
+        {"name": "Gold"},
+    )
+    group.refresh_from_db()
+    assert group.name == "Gold"
+
+
+def test_group_actions_archive_and_restore(admin_client):
+    group = GroupSettingFactory.create()
+    url = reverse("admin:clients_groupsetting_changelist")
+    admin_client.post(url, {"action": "archive_groups", "_selected_action": [group.pk]})
+    group.refresh_from_db()
+    assert group.archived_at is not None
+    admin_client.post(url, {"action": "restore_groups", "_selected_action": [group.pk]})
+    group.refresh_from_db()
+    assert group.archived_at is None
+
+
+def test_activities_and_ledger_are_read_only(admin_client):
+    client = ClientFactory.create()
+    activity = Activity.objects.create(
+        company=client.company, client=client, activity_type_id=1, notes="created"
+    )
+    entry = LedgerEntry.objects.create(
+        company=client.company, client=client, adjustment=5, balance=5
+    )
+    assert (
+        "created"
+        in admin_client.get(
+            reverse("admin:clients_activity_changelist")
+        ).content.decode()
+    )
+    for name, row in (("activity", activity), ("ledgerentry", entry)):
+        assert admin_client.get(reverse(f"admin:clients_{name}_add")).status_code == 403
+        change = reverse(f"admin:clients_{name}_change", args=[row.pk])
+        assert admin_client.post(change, {"notes": "edited"}).status_code == 403
+        delete = reverse(f"admin:clients_{name}_delete", args=[row.pk])
+        assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    activity.refresh_from_db()
+    assert activity.notes == "created"
