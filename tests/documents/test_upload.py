@@ -435,3 +435,15 @@ def test_more_files_than_django_accepts_is_a_422(
         "documents": ["The documents must not have more than 3 files."]
     }
     assert_nothing_stored(media)
+
+
+def test_documents_can_be_uploaded_to_a_deleted_client(
+    api: Any, client_row: Client
+) -> None:
+    Client.objects.filter(pk=client_row.pk).soft_delete()
+    response = api.put(
+        url(client_row), {"documents[]": [upload("a.pdf", PDF)]}, format="multipart"
+    )
+    assert response.status_code == 200
+    assert response.json()["data"]["is_deleted"] is True
+    assert len(response.json()["data"]["documents"]) == 1
