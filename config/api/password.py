@@ -103,6 +103,10 @@ def password_failure_record(user_id: int) -> int:
         # The window expired between `add` and `incr`: this failure opens a new one.
         cache.add(key, 1, timeout=FAILURE_WINDOW_SECONDS)
         failures = 1
+    if failures == 1:
+        # Redis' `incr` checks the key exists, then increments: a key expiring in
+        # between is re-created without a timeout. The window starts now anyway.
+        cache.touch(key, timeout=FAILURE_WINDOW_SECONDS)
     if failures >= MAX_FAILURES:
         cache.add(
             _key("locked", user_id), _now() + LOCKOUT_SECONDS, timeout=LOCKOUT_SECONDS

@@ -115,3 +115,20 @@ def test_concurrent_wrong_passwords_on_separate_connections_are_each_counted(
 
     assert sorted(counts) == [1, 2, 3, 4, 5], "no wrong password is lost"
     assert password.lockout_remaining(user_id) == 900
+
+
+def test_a_failure_count_recreated_without_a_timeout_gets_the_window_again(
+    redis_cache: str, owner: Member
+) -> None:
+    user_id = owner.membership.user_id
+    raw: Any = redis.Redis.from_url(redis_cache)
+    try:
+        # What Redis' INCR leaves when the key expired between EXISTS and INCR.
+        raw.set(f":1:password-gate:failures:{user_id}", 0)
+
+        assert password.password_failure_record(user_id) == 1
+
+        ttl = int(raw.ttl(f":1:password-gate:failures:{user_id}"))
+        assert 0 < ttl <= password.FAILURE_WINDOW_SECONDS
+    finally:
+        raw.close()
