@@ -79,7 +79,8 @@ def test_merge_answers_the_primary_client_with_everything_moved(
         ("new@acme.test", False),
     ]
     assert [d["id"] for d in data["documents"]] == [
-        encode_id(pk) for pk in Document.objects.values_list("pk", flat=True)
+        encode_id(pk)
+        for pk in Document.objects.order_by("pk").values_list("pk", flat=True)
     ]
     assert not Client.objects.filter(pk=merged.pk).exists()
 
