@@ -147,10 +147,12 @@ def _apply(client: Client, data: Mapping[str, Any], company: Company) -> None:
 
 
 def _save(client: Client, **kwargs: Any) -> None:
-    """Save; the unique constraints' backstop answers 422, never 500."""
+    """Save; the unique constraints' backstop answers 422, never 500.
+
+    No savepoint: the error ends the caller's transaction, which rolls back whole.
+    """
     try:
-        with transaction.atomic():
-            client.save(**kwargs)
+        client.save(**kwargs)
     except IntegrityError as exc:
         text = str(exc)
         if "id_number" in text:
@@ -216,12 +218,11 @@ def client_update(
     return locked
 
 
-@transaction.atomic
-def client_delete(*, client: Client, user: AbstractBaseUser | None) -> Client:
-    """Soft-delete one client; deleting a deleted client changes nothing."""
-    clients_delete(clients_queryset=Client.objects.filter(pk=client.pk), user=user)
-    refreshed: Client = Client.objects.get(pk=client.pk)
-    return refreshed
+def client_delete(*, client: Client, user: AbstractBaseUser | None) -> int:
+    """Soft-delete one client; deleting a deleted client changes nothing (0)."""
+    return clients_delete(
+        clients_queryset=Client.objects.filter(pk=client.pk), user=user
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -248,7 +248,8 @@ class ClientViewSet(CompanyScopedViewSet):
     @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018
-        client = client_delete(client=self.write_object(), user=self.user)
+        client = self.write_object()
+        client_delete(client=client, user=self.user)
         return Response({"data": self.represent(self.reread(client))})
 
     @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)

@@ -1,0 +1,172 @@
+"""Query counts, pinned: a change that adds a query per row (or at all) fails here.
+
+Counts include the token lookup. A first request warms what is cached per process
+or per minute (the token's `last_used_at`, content types), so each count is the
+steady state. Savepoints count too: under the test transaction every atomic block
+is one.
+"""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from clients.models import Activity, Client
+from config.api.hashids import encode_id
+from contacts.models import ClientContact
+from tests.clients.support import CLIENTS, GROUPS, client_url
+from tests.factories import ClientFactory, GroupSettingFactory
+
+TOKEN = 1
+READ = 3  # client(s), contacts, documents
+LIST = TOKEN + 1 + READ  # + count
+LIST_WITH_ACTIVITIES = LIST + 1  # the group comes with the page (JOIN)
+LIST_WITH_LEDGER = LIST_WITH_ACTIVITIES + 1
+SHOW = TOKEN + READ
+# savepoint, lock company, number check, counter, insert client, contacts_sync
+# (savepoint, insert, release), activity, release; then the client is re-read.
+CREATE = TOKEN + 10 + READ
+# client check, savepoint, lock client, update, contacts_sync (savepoint, read,
+# soft-delete, insert, ..., release), activity, release; then the re-read.
+UPDATE = TOKEN + 12 + READ
+# client check, savepoint, lock, update, activity, release; then the re-read.
+DELETE = TOKEN + 6 + READ
+# ids check, savepoint, lock, update, activities, release, count; then the page.
+BULK = TOKEN + 7 + READ
+GROUP_LIST = TOKEN + 2  # count, page
+
+
+@pytest.fixture
+def many_clients(company):
+    """60 clients with two contacts each and activities, half of them grouped."""
+    group = GroupSettingFactory(company=company)
+    clients = Client.objects.bulk_create(
+        Client(
+            company=company,
+            name=f"Client {index}",
+            number=f"{index:04d}",
+            group_settings=group if index % 2 else None,
+        )
+        for index in range(60)
+    )
+    ClientContact.objects.bulk_create(
+        ClientContact(
+            company=company,
+            client=client,
+            email=f"c{client.pk}-{n}@example.com",
+            is_primary=n == 0,
+        )
+        for client in clients
+        for n in range(2)
+    )
+    Activity.objects.bulk_create(
+        Activity(company=company, client=client, activity_type_id=1)
+        for client in clients
+    )
+    return clients
+
+
+@pytest.fixture
+def warm(api):
+    """One request first, so per-minute and per-process caches are filled."""
+    ContentType.objects.get_for_model(Client)
+    assert api.get(CLIENTS).status_code == 200
+    return api
+
+
+@pytest.mark.parametrize("per_page", [20, 500])
+def test_the_list(warm, many_clients, django_assert_num_queries, per_page):
+    with django_assert_num_queries(LIST):
+        response = warm.get(CLIENTS, {"per_page": per_page})
+    assert len(response.json()["data"]) == min(per_page, 60)
+
+
+@pytest.mark.parametrize("per_page", [20, 500])
+def test_the_list_with_filters_sort_and_includes(
+    warm, many_clients, django_assert_num_queries, per_page
+):
+    params = {
+        "per_page": per_page,
+        "filter": "client",
+        "status": "active,archived",
+        "sort": "number|desc",
+        "balance": "gte:0",
+        "include": "activities,group_settings",
+    }
+    with django_assert_num_queries(LIST_WITH_ACTIVITIES):
+        response = warm.get(CLIENTS, params)
+    rows = response.json()["data"]
+    assert len(rows) == min(per_page, 60)
+    assert all(len(row["activities"]) == 1 for row in rows)
+    assert sum("group_settings" in row for row in rows) == len(rows) // 2
+
+
+@pytest.mark.parametrize("per_page", [20, 500])
+def test_the_list_with_every_include(
+    warm, many_clients, django_assert_num_queries, per_page
+):
+    include = "activities,group_settings,ledger,system_logs"
+    with django_assert_num_queries(LIST_WITH_LEDGER):
+        warm.get(CLIENTS, {"per_page": per_page, "include": include})
+
+
+def test_show_and_edit(warm, many_clients, django_assert_num_queries):
+    client = many_clients[1]
+    with django_assert_num_queries(SHOW):
+        warm.get(client_url(client.pk))
+    with django_assert_num_queries(SHOW):
+        warm.get(client_url(client.pk, "/edit"))
+
+
+@pytest.mark.parametrize("contacts", [1, 10])
+def test_create(warm, django_assert_num_queries, contacts):
+    body = {
+        "name": "Acme",
+        "contacts": [{"email": f"c{n}@example.com"} for n in range(contacts)],
+    }
+    with django_assert_num_queries(CREATE):
+        response = warm.post(CLIENTS, body, format="json")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("contacts", [1, 10])
+def test_update(warm, company, django_assert_num_queries, contacts):
+    client = ClientFactory(company=company)
+    warm.put(
+        client_url(client.pk),
+        {"contacts": [{"email": "old@example.com"}]},
+        format="json",
+    )
+    body = {
+        "name": "Renamed",
+        "contacts": [{"email": f"c{n}@example.com"} for n in range(contacts)],
+    }
+    with django_assert_num_queries(UPDATE):
+        response = warm.put(client_url(client.pk), body, format="json")
+    assert response.status_code == 200
+
+
+def test_delete(warm, company, django_assert_num_queries):
+    client = ClientFactory(company=company)
+    with django_assert_num_queries(DELETE):
+        warm.delete(client_url(client.pk))
+
+
+@pytest.mark.parametrize("count", [2, 40])
+@pytest.mark.parametrize("action", ["archive", "restore", "delete"])
+def test_bulk_does_not_grow_with_the_ids(
+    warm, many_clients, django_assert_num_queries, count, action
+):
+    ids = [encode_id(client.pk) for client in many_clients[:count]]
+    if action == "restore":
+        Client.objects.filter(pk__in=[c.pk for c in many_clients]).soft_delete()
+    with django_assert_num_queries(BULK):
+        response = warm.post(
+            f"{CLIENTS}/bulk", {"action": action, "ids": ids}, format="json"
+        )
+    assert response.json()["meta"]["pagination"]["total"] == count
+
+
+def test_the_group_list(warm, company, django_assert_num_queries):
+    for _ in range(5):
+        GroupSettingFactory(company=company)
+    with django_assert_num_queries(GROUP_LIST):
+        warm.get(GROUPS)
