@@ -283,7 +283,7 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
         return "view" if self.action == "documents" else "edit"
 
     def get_queryset(self) -> QuerySet[Client]:
-        return visible_clients(self.request)
+        return visible_clients(self.request).select_related("company")
 
     @extend_schema(
         summary="Upload documents to a client",

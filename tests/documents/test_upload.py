@@ -409,11 +409,11 @@ def test_the_upload_query_count_does_not_grow_with_files(
     api: Any, client_row: Client, django_assert_max_num_queries: Any
 ) -> None:
     api.get("/api/v1/documents")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         api.put(
             url(client_row), {"documents[]": [upload("a.pdf", PDF)]}, format="multipart"
         )
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         api.put(
             url(client_row),
             {"documents[]": [upload(f"{n}.pdf", PDF) for n in range(8)]},
