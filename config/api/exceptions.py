@@ -4,7 +4,11 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -79,7 +83,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(max(wait, 1))},
         )
-    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         return error_response(
             "The request body is too large.", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
         )

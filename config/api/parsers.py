@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, DataAndFiles, FormParser, MultiPartParser
 
@@ -73,6 +74,21 @@ def _pairs(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return list(data.items())
 
 
+class NestedFiles(dict[str, Any]):
+    """Nested uploaded files that Django can still close after the request.
+
+    Django's request cleanup walks `_files.lists()` to close temporary files; a plain
+    dict would make that fail silently and leave the files to the garbage collector.
+    """
+
+    def __init__(self, flat: MultiValueDict[str, Any]) -> None:
+        super().__init__(nest_php_keys(_pairs(flat)))
+        self._flat = flat
+
+    def lists(self) -> Any:
+        return self._flat.lists()
+
+
 class ApiJSONParser(BaseParser):
     """JSON bodies must be objects; `[]` (PHP's empty array) is read as `{}`."""
 
@@ -122,5 +138,5 @@ class PhpMultiPartParser(MultiPartParser):
     ) -> DataAndFiles:
         parsed = super().parse(stream, media_type, parser_context)
         return DataAndFiles(
-            nest_php_keys(_pairs(parsed.data)), nest_php_keys(_pairs(parsed.files))
+            nest_php_keys(_pairs(parsed.data)), NestedFiles(parsed.files)
         )

@@ -59,3 +59,31 @@ def test_multipart_fields_and_files_are_nested(api):
     assert data["is_public"] == "0"
     assert data["settings"] == {"currency_id": "2"}
     assert len(data["documents"]) == 1
+
+
+def test_nested_files_still_let_django_close_the_temporary_files():
+    from django.utils.datastructures import MultiValueDict
+
+    from config.api.parsers import NestedFiles
+
+    first = SimpleUploadedFile("a.txt", b"a")
+    second = SimpleUploadedFile("b.txt", b"b")
+    files = NestedFiles(MultiValueDict({"documents[]": [first, second]}))
+    assert files == {"documents": [first, second]}
+    assert [f for _, fs in files.lists() for f in fs] == [first, second]
+
+
+def test_more_files_than_django_allows_is_413_json(api, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 1
+    response = api.post(
+        "/api/v1/test-echo",
+        {
+            "documents[]": [
+                SimpleUploadedFile("a.txt", b"a"),
+                SimpleUploadedFile("b.txt", b"b"),
+            ]
+        },
+        format="multipart",
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"] == {}
