@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
-from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, DataAndFiles, FormParser, MultiPartParser
@@ -69,7 +68,7 @@ def nest_php_keys(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _pairs(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    if isinstance(data, QueryDict):
+    if isinstance(data, MultiValueDict):
         return [(key, value) for key, values in data.lists() for value in values]
     return list(data.items())
 
