@@ -39,7 +39,7 @@ def activity_types(client):
 
 
 def test_delete_soft_deletes_and_answers_the_client(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     response = api.delete(client_url(client.pk))
     assert response.status_code == 200
     data = response.json()["data"]
@@ -50,7 +50,7 @@ def test_delete_soft_deletes_and_answers_the_client(api, company):
 
 
 def test_deleting_twice_changes_nothing(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     first = api.delete(client_url(client.pk)).json()["data"]
     second = api.delete(client_url(client.pk))
     assert second.status_code == 200
@@ -59,8 +59,8 @@ def test_deleting_twice_changes_nothing(api, company):
 
 
 def test_bulk_archive_archives_active_clients_only(api, company):
-    active = ClientFactory(company=company)
-    deleted = ClientFactory(company=company)
+    active = ClientFactory.create(company=company)
+    deleted = ClientFactory.create(company=company)
     api.delete(client_url(deleted.pk))
     response = bulk(api, "archive", [active, deleted])
     assert response.status_code == 200
@@ -70,7 +70,9 @@ def test_bulk_archive_archives_active_clients_only(api, company):
 
 
 def test_bulk_restore_makes_archived_and_deleted_clients_active(api, company):
-    archived, deleted, active = (ClientFactory(company=company) for _ in range(3))
+    archived, deleted, active = (
+        ClientFactory.create(company=company) for _ in range(3)
+    )
     bulk(api, "archive", [archived])
     bulk(api, "delete", [deleted])
     response = bulk(api, "restore", [archived, deleted, active])
@@ -84,19 +86,20 @@ def test_bulk_restore_makes_archived_and_deleted_clients_active(api, company):
 
 
 def test_bulk_delete_re_stamps_archived_at(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     bulk(api, "archive", [client])
     client.refresh_from_db()
     archived_at = client.archived_at
     bulk(api, "delete", [client])
     client.refresh_from_db()
     assert client.is_deleted
+    assert client.archived_at is not None and archived_at is not None
     assert client.archived_at > archived_at
 
 
 def test_the_bulk_response_is_the_list_of_requested_clients(api, company):
-    clients = [ClientFactory(company=company) for _ in range(3)]
-    ClientFactory(company=company)
+    clients = [ClientFactory.create(company=company) for _ in range(3)]
+    ClientFactory.create(company=company)
     body = api.post(
         f"{BULK}?per_page=2",
         {"action": "archive", "ids": [encode_id(c.pk) for c in clients]},
@@ -109,7 +112,7 @@ def test_the_bulk_response_is_the_list_of_requested_clients(api, company):
 
 
 def test_the_action_may_come_from_the_query_string(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     response = api.post(
         f"{BULK}?action=archive", {"ids": [encode_id(client.pk)]}, format="json"
     )
@@ -118,7 +121,10 @@ def test_the_action_may_come_from_the_query_string(api, company):
 
 
 def test_form_encoded_ids_work(api, company):
-    first, second = ClientFactory(company=company), ClientFactory(company=company)
+    first, second = (
+        ClientFactory.create(company=company),
+        ClientFactory.create(company=company),
+    )
     response = api.post(
         BULK,
         f"action=delete&ids[]={encode_id(first.pk)}&ids[]={encode_id(second.pk)}",
@@ -129,8 +135,8 @@ def test_form_encoded_ids_work(api, company):
 
 
 def test_a_foreign_id_is_a_422_and_nothing_changes(api, company, outsider):
-    mine = ClientFactory(company=company)
-    theirs = ClientFactory(company=outsider.company)
+    mine = ClientFactory.create(company=company)
+    theirs = ClientFactory.create(company=outsider.company)
     response = bulk(api, "archive", [mine, theirs])
     assert response.status_code == 422
     assert response.json() == {
@@ -145,7 +151,7 @@ def test_a_foreign_id_is_a_422_and_nothing_changes(api, company, outsider):
     "ids", [["not-a-hashid"], [encode_id(987_654_321)], "VolejRejNm,junk"]
 )
 def test_unknown_or_undecodable_ids_are_a_422(api, company, ids):
-    ClientFactory(company=company)
+    ClientFactory.create(company=company)
     response = api.post(BULK, {"action": "archive", "ids": ids}, format="json")
     assert response.status_code == 422
     assert response.json()["errors"] == {"ids": ["The selected ids is invalid."]}
@@ -157,7 +163,7 @@ def test_missing_ids_are_a_422(api):
 
 
 def test_more_than_5000_ids_are_a_422(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     response = api.post(
         BULK, {"action": "archive", "ids": [encode_id(client.pk)] * 5001}, format="json"
     )
@@ -169,21 +175,21 @@ def test_more_than_5000_ids_are_a_422(api, company):
 
 
 def test_an_unknown_action_is_a_422(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     response = bulk(api, "explode", [client])
     assert response.status_code == 422
     assert response.json()["errors"] == {"action": ["The selected action is invalid."]}
 
 
 def test_deleted_clients_are_valid_ids(api, company):
-    client = ClientFactory(company=company, is_deleted=True)
+    client = ClientFactory.create(company=company, is_deleted=True)
     assert bulk(api, "restore", [client]).status_code == 200
     assert states(client) == ["active"]
 
 
 def test_assign_group_puts_clients_in_a_group(api, company):
-    group = GroupSettingFactory(company=company)
-    clients = [ClientFactory(company=company) for _ in range(2)]
+    group = GroupSettingFactory.create(company=company)
+    clients = [ClientFactory.create(company=company) for _ in range(2)]
     response = bulk(api, "assign_group", clients, group_settings_id=encode_id(group.pk))
     assert response.status_code == 200
     assert {row["group_settings_id"] for row in response.json()["data"]} == {
@@ -193,11 +199,11 @@ def test_assign_group_puts_clients_in_a_group(api, company):
 
 
 def test_assign_group_needs_a_group_of_the_company(api, company, outsider):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     assert bulk(api, "assign_group", [client]).json()["errors"] == {
         "group_settings_id": ["The group settings id field is required."]
     }
-    foreign = GroupSettingFactory(company=outsider.company)
+    foreign = GroupSettingFactory.create(company=outsider.company)
     response = bulk(
         api, "assign_group", [client], group_settings_id=encode_id(foreign.pk)
     )
@@ -218,7 +224,7 @@ def test_assign_group_needs_a_group_of_the_company(api, company, outsider):
     ],
 )
 def test_bulk_update_sets_one_column(api, company, column, new_value, stored):
-    clients = [ClientFactory(company=company, country_id=4) for _ in range(2)]
+    clients = [ClientFactory.create(company=company, country_id=4) for _ in range(2)]
     response = bulk(api, "bulk_update", clients, column=column, new_value=new_value)
     assert response.status_code == 200, response.content
     assert {getattr(Client.objects.get(pk=c.pk), column) for c in clients} == {stored}
@@ -235,7 +241,7 @@ def test_bulk_update_sets_one_column(api, company, column, new_value, stored):
     ],
 )
 def test_bulk_update_validates_column_and_value(api, company, column, new_value, key):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     response = bulk(api, "bulk_update", [client], column=column, new_value=new_value)
     assert response.status_code == 422
     assert list(response.json()["errors"]) == [key]
@@ -245,9 +251,11 @@ def test_clients_the_user_may_not_edit_are_skipped(company, make_member):
     member = make_member(
         company, is_owner=False, is_admin=False, permissions=["view_client"]
     )
-    mine = ClientFactory(company=company, user=member.membership.user)
-    assigned = ClientFactory(company=company, assigned_user=member.membership.user)
-    other = ClientFactory(company=company)
+    mine = ClientFactory.create(company=company, user=member.membership.user)
+    assigned = ClientFactory.create(
+        company=company, assigned_user=member.membership.user
+    )
+    other = ClientFactory.create(company=company)
     response = bulk(member.api, "archive", [mine, assigned, other])
     assert response.status_code == 200
     assert states(mine, assigned, other) == ["archived", "archived", "active"]

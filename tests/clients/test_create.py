@@ -87,9 +87,9 @@ def test_empty_strings_mean_null_for_ids(api):
 
 
 def test_every_writable_field_is_stored(api, company):
-    group = GroupSettingFactory(company=company)
-    other = UserFactory()
-    MembershipFactory(company=company, user=other)
+    group = GroupSettingFactory.create(company=company)
+    other = UserFactory.create()
+    MembershipFactory.create(company=company, user=other)
     body = {
         "name": "Acme",
         "website": "not a url",
@@ -254,7 +254,7 @@ def test_contact_errors_are_keyed_by_their_index(api):
 
 
 def test_a_group_or_user_of_another_company_is_invalid(api, outsider):
-    group = GroupSettingFactory(company=outsider.company)
+    group = GroupSettingFactory.create(company=outsider.company)
     response = api.post(
         CLIENTS,
         {

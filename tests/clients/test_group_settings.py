@@ -33,8 +33,8 @@ def test_create_needs_a_name(api):
 
 
 def test_names_are_unique_in_the_company(api, company, outsider):
-    GroupSettingFactory(company=company, name="VIP")
-    GroupSettingFactory(company=outsider.company, name="Other")
+    GroupSettingFactory.create(company=company, name="VIP")
+    GroupSettingFactory.create(company=outsider.company, name="Other")
     assert errors(api.post(GROUPS, {"name": "VIP"}, format="json")) == {
         "name": ["The name has already been taken."]
     }
@@ -55,7 +55,7 @@ def test_group_settings_are_typed_like_client_settings(api):
 
 
 def test_show_list_and_update(api, company):
-    group = GroupSettingFactory(company=company, settings={"currency_id": "2"})
+    group = GroupSettingFactory.create(company=company, settings={"currency_id": "2"})
     assert api.get(group_url(group.pk)).json()["data"]["id"] == encode_id(group.pk)
     assert [row["id"] for row in api.get(GROUPS).json()["data"]] == [
         encode_id(group.pk)
@@ -73,13 +73,13 @@ def test_show_list_and_update(api, company):
 
 
 def test_an_update_may_keep_its_own_name(api, company):
-    group = GroupSettingFactory(company=company, name="VIP")
+    group = GroupSettingFactory.create(company=company, name="VIP")
     response = api.put(group_url(group.pk), {"name": "VIP"}, format="json")
     assert response.status_code == 200
 
 
 def test_delete_soft_deletes_and_show_still_works(api, company):
-    group = GroupSettingFactory(company=company)
+    group = GroupSettingFactory.create(company=company)
     response = api.delete(group_url(group.pk))
     assert response.status_code == 200
     assert response.json()["data"]["is_deleted"] is True
@@ -90,7 +90,7 @@ def test_delete_soft_deletes_and_show_still_works(api, company):
 
 
 def test_bulk_archive_restore_delete(api, company):
-    first, second = (GroupSettingFactory(company=company) for _ in range(2))
+    first, second = (GroupSettingFactory.create(company=company) for _ in range(2))
     ids = [encode_id(first.pk), encode_id(second.pk)]
     body = api.post(
         f"{GROUPS}/bulk", {"action": "archive", "ids": ids}, format="json"
@@ -116,9 +116,9 @@ def test_bulk_archive_restore_delete(api, company):
     ],
 )
 def test_the_list_filters_by_status(api, company, status, names):
-    GroupSettingFactory(company=company, name="a")
-    GroupSettingFactory(company=company, name="b", archived_at=timezone.now())
-    GroupSettingFactory(
+    GroupSettingFactory.create(company=company, name="a")
+    GroupSettingFactory.create(company=company, name="b", archived_at=timezone.now())
+    GroupSettingFactory.create(
         company=company, name="c", archived_at=timezone.now(), is_deleted=True
     )
     params = {"status": status} if status else {}
@@ -127,8 +127,8 @@ def test_the_list_filters_by_status(api, company, status, names):
 
 
 def test_the_list_filters_by_name(api, company):
-    GroupSettingFactory(company=company, name="Very Important")
-    GroupSettingFactory(company=company, name="Other")
+    GroupSettingFactory.create(company=company, name="Very Important")
+    GroupSettingFactory.create(company=company, name="Other")
     rows = api.get(GROUPS, {"name": "important"}).json()["data"]
     assert [row["name"] for row in rows] == ["Very Important"]
 
@@ -141,10 +141,10 @@ def test_settings_resolve_client_then_group_then_company(db, company):
         "payment_terms": "7",
     }
     company.save()
-    group = GroupSettingFactory(
+    group = GroupSettingFactory.create(
         company=company, settings={"currency_id": "2", "language_id": "5"}
     )
-    client = ClientFactory(
+    client = ClientFactory.create(
         company=company,
         group_settings=group,
         settings={"currency_id": "3", "language_id": "", "industry_id": ""},
@@ -157,5 +157,5 @@ def test_settings_resolve_client_then_group_then_company(db, company):
 
 
 def test_settings_resolve_without_a_group(db, company):
-    client = ClientFactory(company=company, settings={})
+    client = ClientFactory.create(company=company, settings={})
     assert settings_resolve(client)["currency_id"] == "1"

@@ -29,13 +29,13 @@ def add_activities(client, count):
 
 
 def test_without_include_the_optional_relations_are_absent(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     data = api.get(client_url(client.pk)).json()["data"]
     assert not {"activities", "group_settings", "ledger", "system_logs"} & set(data)
 
 
 def test_activities_are_the_50_newest_newest_first(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     add_activities(client, 60)
     activities = api.get(client_url(client.pk), {"include": "activities"}).json()[
         "data"
@@ -54,7 +54,10 @@ def test_activities_are_the_50_newest_newest_first(api, company):
 
 
 def test_activities_are_limited_per_client_on_the_list(api, company):
-    first, second = ClientFactory(company=company), ClientFactory(company=company)
+    first, second = (
+        ClientFactory.create(company=company),
+        ClientFactory.create(company=company),
+    )
     add_activities(first, 55)
     add_activities(second, 3)
     rows = api.get(CLIENTS, {"include": "activities"}).json()["data"]
@@ -62,9 +65,9 @@ def test_activities_are_limited_per_client_on_the_list(api, company):
 
 
 def test_group_settings_is_the_group_object_or_absent(api, company):
-    group = GroupSettingFactory(company=company, settings={"currency_id": "2"})
-    ClientFactory(company=company, group_settings=group)
-    ClientFactory(company=company)
+    group = GroupSettingFactory.create(company=company, settings={"currency_id": "2"})
+    ClientFactory.create(company=company, group_settings=group)
+    ClientFactory.create(company=company)
     rows = api.get(CLIENTS, {"include": "group_settings"}).json()["data"]
     assert rows[0]["group_settings"] == {
         "id": encode_id(group.pk),
@@ -79,7 +82,7 @@ def test_group_settings_is_the_group_object_or_absent(api, company):
 
 
 def test_the_ledger_is_newest_first(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     now = timezone.now()
     for days, amount in ((2, "1"), (1, "2")):
         entry = LedgerEntry.objects.create(
@@ -108,7 +111,7 @@ def test_the_ledger_is_newest_first(api, company):
 
 
 def test_system_logs_are_an_empty_list(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     data = api.get(
         client_url(client.pk), {"include": "activities,ledger,system_logs"}
     ).json()["data"]
@@ -117,7 +120,7 @@ def test_system_logs_are_an_empty_list(api, company):
 
 
 def test_always_included_relations_may_be_named(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     response = api.get(
         client_url(client.pk), {"include": "contacts,documents,gateway_tokens,,"}
     )
@@ -141,7 +144,7 @@ def test_create_and_update_responses_honour_include(api):
 
 @pytest.mark.parametrize("suffix", ["", "/{id}", "/{id}/edit", "/create"])
 def test_an_unknown_include_is_a_400_on_reads(api, company, suffix):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     url = CLIENTS + suffix.format(id=encode_id(client.pk))
     response = api.get(url, {"include": "activities,first_load"})
     assert response.status_code == 400

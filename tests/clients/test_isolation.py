@@ -26,7 +26,7 @@ GROUP_CALLS = [
 
 @pytest.mark.parametrize(("method", "url"), CLIENT_CALLS)
 def test_another_companys_client_is_not_found(api, outsider, method, url):
-    theirs = ClientFactory(company=outsider.company, name="Theirs")
+    theirs = ClientFactory.create(company=outsider.company, name="Theirs")
     assert_foreign_id_is_not_found(
         api, method, url, theirs.pk, "Client not found", data={"name": "Mine"}
     )
@@ -36,7 +36,7 @@ def test_another_companys_client_is_not_found(api, outsider, method, url):
 
 @pytest.mark.parametrize(("method", "url"), GROUP_CALLS)
 def test_another_companys_group_is_not_found(api, outsider, method, url):
-    theirs = GroupSettingFactory(company=outsider.company, name="Theirs")
+    theirs = GroupSettingFactory.create(company=outsider.company, name="Theirs")
     assert_foreign_id_is_not_found(
         api, method, url, theirs.pk, "Group not found", data={"name": "Mine"}
     )
@@ -45,20 +45,20 @@ def test_another_companys_group_is_not_found(api, outsider, method, url):
 
 
 def test_the_list_shows_only_the_companys_clients(api, company, outsider):
-    mine = ClientFactory(company=company)
-    ClientFactory(company=outsider.company)
+    mine = ClientFactory.create(company=company)
+    ClientFactory.create(company=outsider.company)
     rows = api.get(CLIENTS).json()["data"]
     assert [row["number"] for row in rows] == [mine.number]
 
 
 def test_the_group_list_shows_only_the_companys_groups(api, company, outsider):
-    GroupSettingFactory(company=company, name="Mine")
-    GroupSettingFactory(company=outsider.company, name="Theirs")
+    GroupSettingFactory.create(company=company, name="Mine")
+    GroupSettingFactory.create(company=outsider.company, name="Theirs")
     assert [row["name"] for row in api.get(GROUPS).json()["data"]] == ["Mine"]
 
 
 def test_bulk_on_another_companys_groups_changes_nothing(api, outsider):
-    theirs = GroupSettingFactory(company=outsider.company)
+    theirs = GroupSettingFactory.create(company=outsider.company)
     response = api.post(
         f"{GROUPS}/bulk",
         {"action": "delete", "ids": [encode_id(theirs.pk)]},

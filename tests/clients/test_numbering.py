@@ -49,21 +49,21 @@ def test_a_pattern_places_counter_year_and_date(api, company):
 
 
 def test_taken_numbers_are_skipped_deleted_clients_included(api, company):
-    ClientFactory(company=company, number="0001")
-    ClientFactory(company=company, number="0002", is_deleted=True)
+    ClientFactory.create(company=company, number="0001")
+    ClientFactory.create(company=company, number="0002", is_deleted=True)
     assert create(api, name="a")["number"] == "0003"
     assert counter(company) == 4
 
 
 def test_a_long_run_of_taken_numbers_is_skipped(api, company):
     for value in range(1, 46):
-        ClientFactory(company=company, number=f"{value:04d}")
+        ClientFactory.create(company=company, number=f"{value:04d}")
     assert create(api, name="a")["number"] == "0046"
     assert counter(company) == 47
 
 
 def test_another_companys_numbers_are_not_in_the_way(api, company, outsider):
-    ClientFactory(company=outsider.company, number="0001")
+    ClientFactory.create(company=outsider.company, number="0001")
     assert create(api, name="a")["number"] == "0001"
 
 
@@ -95,7 +95,7 @@ def test_a_counter_stored_as_a_string_still_counts(api, company):
 
 def test_the_group_pattern_wins_over_the_companys(api, company):
     set_company(company, client_number_pattern="CO-{$counter}")
-    group = GroupSettingFactory(
+    group = GroupSettingFactory.create(
         company=company, settings={"client_number_pattern": "GR-{$counter}"}
     )
     data = create(api, name="a", group_settings_id=encode_id(group.pk))

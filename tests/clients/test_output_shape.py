@@ -73,7 +73,7 @@ def show(api, client):
 
 
 def test_every_field_is_there_with_its_json_type(api, company):
-    client = ClientFactory(company=company, balance=Decimal("10.5"))
+    client = ClientFactory.create(company=company, balance=Decimal("10.5"))
     data = show(api, client)
     assert set(data) == set(FIELDS)
     for key, kind in FIELDS.items():
@@ -83,7 +83,7 @@ def test_every_field_is_there_with_its_json_type(api, company):
 
 
 def test_null_ids_and_numbers_are_empty_strings(api, company):
-    client = ClientFactory(company=company, country_id=None, size_id=None)
+    client = ClientFactory.create(company=company, country_id=None, size_id=None)
     data = show(api, client)
     for key in (
         "user_id",
@@ -98,8 +98,8 @@ def test_null_ids_and_numbers_are_empty_strings(api, company):
 
 
 def test_ids_are_hashids_and_numbers_strings(api, company, owner):
-    group = GroupSettingFactory(company=company)
-    client = ClientFactory(
+    group = GroupSettingFactory.create(company=company)
+    client = ClientFactory.create(
         company=company,
         user=owner.membership.user,
         group_settings=group,
@@ -119,7 +119,7 @@ def test_ids_are_hashids_and_numbers_strings(api, company, owner):
 
 
 def test_timestamps_are_unix_seconds_and_zero_when_unset(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     data = show(api, client)
     assert data["created_at"] == int(client.created_at.timestamp())
     assert (data["archived_at"], data["last_login"]) == (0, 0)
@@ -127,8 +127,8 @@ def test_timestamps_are_unix_seconds_and_zero_when_unset(api, company):
 
 def test_archived_at_is_set_for_archived_and_deleted_clients(api, company):
     moment = timezone.now() - timedelta(days=1)
-    archived = ClientFactory(company=company, archived_at=moment)
-    deleted = ClientFactory(company=company, archived_at=moment, is_deleted=True)
+    archived = ClientFactory.create(company=company, archived_at=moment)
+    deleted = ClientFactory.create(company=company, archived_at=moment, is_deleted=True)
     assert show(api, archived)["archived_at"] == int(moment.timestamp())
     assert show(api, deleted)["is_deleted"] is True
 
@@ -145,30 +145,32 @@ def test_archived_at_is_set_for_archived_and_deleted_clients(api, company):
     ],
 )
 def test_display_name(api, company, name, contact, expected):
-    client = ClientFactory(company=company, name=name)
+    client = ClientFactory.create(company=company, name=name)
     if contact is not None:
-        ContactFactory(client=client, **{"email": "", **contact})
+        ContactFactory.create(client=client, **{"email": "", **contact})
     assert show(api, client)["display_name"] == expected
 
 
 def test_display_name_uses_the_primary_contact(api, company):
-    client = ClientFactory(company=company, name="")
-    ContactFactory(client=client, first_name="Second", is_primary=False)
-    ContactFactory(client=client, first_name="Primary", last_name="", is_primary=True)
+    client = ClientFactory.create(company=company, name="")
+    ContactFactory.create(client=client, first_name="Second", is_primary=False)
+    ContactFactory.create(
+        client=client, first_name="Primary", last_name="", is_primary=True
+    )
     assert show(api, client)["display_name"] == "Primary"
 
 
 def test_contacts_are_primary_first_and_deleted_ones_hidden(api, company):
-    client = ClientFactory(company=company)
-    first = ContactFactory(client=client, is_primary=False)
-    ContactFactory(client=client, is_primary=False, is_deleted=True)
-    primary = ContactFactory(client=client, is_primary=True)
+    client = ClientFactory.create(company=company)
+    first = ContactFactory.create(client=client, is_primary=False)
+    ContactFactory.create(client=client, is_primary=False, is_deleted=True)
+    primary = ContactFactory.create(client=client, is_primary=True)
     contacts = show(api, client)["contacts"]
     assert [c["id"] for c in contacts] == [encode_id(primary.pk), encode_id(first.pk)]
 
 
 def test_documents_are_listed(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     document = Document.objects.create(
         company=company,
         owner_type=ContentType.objects.get_for_model(Client),
@@ -204,7 +206,7 @@ def test_the_blank_client_has_defaults_and_empty_arrays(api, owner):
 
 
 def test_show_and_edit_answer_the_same(api, company):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     assert (
         api.get(client_url(client.pk, "/edit")).json()
         == api.get(client_url(client.pk)).json()

@@ -17,7 +17,7 @@ def member(company, make_member):
 
 
 def test_a_member_without_permissions_sees_an_empty_list(member, company):
-    ClientFactory(company=company)
+    ClientFactory.create(company=company)
     response = member.api.get(CLIENTS)
     assert response.status_code == 200
     assert response.json()["data"] == []
@@ -33,9 +33,9 @@ def test_a_member_without_permissions_may_not_create(member):
 
 def test_a_member_sees_and_edits_the_clients_they_made_or_are_assigned(member, company):
     user = member.membership.user
-    made = ClientFactory(company=company, user=user)
-    assigned = ClientFactory(company=company, assigned_user=user)
-    other = ClientFactory(company=company)
+    made = ClientFactory.create(company=company, user=user)
+    assigned = ClientFactory.create(company=company, assigned_user=user)
+    other = ClientFactory.create(company=company)
     rows = member.api.get(CLIENTS).json()["data"]
     assert [row["id"] for row in rows] == [encode_id(made.pk), encode_id(assigned.pk)]
     response = member.api.put(client_url(made.pk), {"city": "x"}, format="json")
@@ -47,7 +47,7 @@ def test_view_client_shows_every_client_but_does_not_allow_edits(company, make_m
     member = make_member(
         company, is_owner=False, is_admin=False, permissions=["view_client"]
     )
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     assert len(member.api.get(CLIENTS).json()["data"]) == 1
     response = member.api.put(client_url(client.pk), {"city": "x"}, format="json")
     assert response.status_code == 403
@@ -71,14 +71,16 @@ def test_edit_all_allows_editing_every_client(company, make_member):
     member = make_member(
         company, is_owner=False, is_admin=False, permissions=["view_all", "edit_all"]
     )
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     response = member.api.put(client_url(client.pk), {"city": "x"}, format="json")
     assert response.status_code == 200
 
 
 def test_a_member_without_group_permissions_sees_only_their_groups(member, company):
-    GroupSettingFactory(company=company, name="Others")
-    GroupSettingFactory(company=company, name="Mine", user=member.membership.user)
+    GroupSettingFactory.create(company=company, name="Others")
+    GroupSettingFactory.create(
+        company=company, name="Mine", user=member.membership.user
+    )
     rows = member.api.get(GROUPS).json()["data"]
     assert [row["name"] for row in rows] == ["Mine"]
     response = member.api.post(GROUPS, {"name": "New"}, format="json")

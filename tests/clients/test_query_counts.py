@@ -37,7 +37,7 @@ GROUP_LIST = TOKEN + 2  # count, page
 @pytest.fixture
 def many_clients(company):
     """60 clients with two contacts each and activities, half of them grouped."""
-    group = GroupSettingFactory(company=company)
+    group = GroupSettingFactory.create(company=company)
     clients = Client.objects.bulk_create(
         Client(
             company=company,
@@ -129,7 +129,7 @@ def test_create(warm, django_assert_num_queries, contacts):
 
 @pytest.mark.parametrize("contacts", [1, 10])
 def test_update(warm, company, django_assert_num_queries, contacts):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     warm.put(
         client_url(client.pk),
         {"contacts": [{"email": "old@example.com"}]},
@@ -145,7 +145,7 @@ def test_update(warm, company, django_assert_num_queries, contacts):
 
 
 def test_delete(warm, company, django_assert_num_queries):
-    client = ClientFactory(company=company)
+    client = ClientFactory.create(company=company)
     with django_assert_num_queries(DELETE):
         warm.delete(client_url(client.pk))
 
@@ -167,6 +167,6 @@ def test_bulk_does_not_grow_with_the_ids(
 
 def test_the_group_list(warm, company, django_assert_num_queries):
     for _ in range(5):
-        GroupSettingFactory(company=company)
+        GroupSettingFactory.create(company=company)
     with django_assert_num_queries(GROUP_LIST):
         warm.get(GROUPS)

@@ -112,15 +112,14 @@ def test_float_keys_are_coerced(raw, expected):
 
 
 def test_null_and_empty_values_and_translations_are_dropped():
-    assert settings_clean(
-        {
-            "currency_id": None,
-            "language_id": "",
-            "translations": {"a": "b"},
-            "pdf_variables": {"x": []},
-            "invoice_terms": "Net 7",
-        }
-    ) == {"invoice_terms": "Net 7"}
+    raw: dict[str, object] = {
+        "currency_id": None,
+        "language_id": "",
+        "translations": {"a": "b"},
+        "pdf_variables": {"x": []},
+        "invoice_terms": "Net 7",
+    }
+    assert settings_clean(raw) == {"invoice_terms": "Net 7"}
 
 
 def test_unknown_keys_pass_through_unchanged():

@@ -20,20 +20,20 @@ from tests.factories import ClientFactory
 def test_a_taken_value_is_rejected_deleted_clients_included(
     api, company, field, message, deleted
 ):
-    ClientFactory(company=company, **{field: "A-1"}, is_deleted=deleted)
+    ClientFactory.create(company=company, **{field: "A-1"}, is_deleted=deleted)
     response = api.post(CLIENTS, {"name": "x", field: "A-1"}, format="json")
     assert errors(response) == {field: [message]}
     assert Client.objects.count() == 1
 
 
 def test_both_taken_values_are_reported_together(api, company):
-    ClientFactory(company=company, number="N", id_number="I")
+    ClientFactory.create(company=company, number="N", id_number="I")
     response = api.post(CLIENTS, {"number": "N", "id_number": "I"}, format="json")
     assert set(errors(response)) == {"number", "id_number"}
 
 
 def test_another_companys_values_do_not_count(api, outsider):
-    ClientFactory(company=outsider.company, number="A-1", id_number="B-1")
+    ClientFactory.create(company=outsider.company, number="A-1", id_number="B-1")
     data = create(api, name="x", number="A-1", id_number="B-1")
     assert (data["number"], data["id_number"]) == ("A-1", "B-1")
 
@@ -47,7 +47,7 @@ def test_an_update_may_keep_its_own_values(api):
 
 
 def test_an_update_may_not_take_another_clients_values(api, company):
-    ClientFactory(company=company, number="A-1", id_number="B-1")
+    ClientFactory.create(company=company, number="A-1", id_number="B-1")
     data = create(api, name="x")
     response = api.put(
         client_url(data["id"]), {"number": "A-1", "id_number": "B-1"}, format="json"
@@ -70,7 +70,7 @@ def test_empty_id_numbers_may_repeat(api):
 )
 def test_the_database_constraint_is_a_422_not_a_500(db, owner, company, field, message):
     """A race past the serializer's check ends in the unique constraint."""
-    ClientFactory(company=company, **{field: "DUP"})
+    ClientFactory.create(company=company, **{field: "DUP"})
     with pytest.raises(ValidationError) as caught:
         client_create(company=company, user=owner.membership.user, data={field: "DUP"})
     assert caught.value.detail == {field: [message]}
