@@ -326,7 +326,7 @@ def seed_clients(
                 for index, client in enumerate(clients, start=written_clients)
                 for contact in _contacts(rng, client, index)
             ]
-            ClientContact.objects.bulk_create(contacts, batch_size=batch_size)
+            ClientContact.objects.bulk_create(contacts)
         first_number = first_number or numbers[0]
         last_number = numbers[-1]
         written_clients += size

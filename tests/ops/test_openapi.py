@@ -35,7 +35,8 @@ def api_routes():
             continue
         actions = getattr(callback, "actions", None)
         if actions:
-            methods = {method.lower() for method in actions}
+            # DRF adds `head` to a viewset's actions once a GET was served.
+            methods = {method.lower() for method in actions} - {"head", "options"}
         else:
             view_class = getattr(callback, "view_class", None) or callback.cls
             methods = {

@@ -1,0 +1,56 @@
+"""`manage.py export_clients`: a company's clients and contacts as CSV."""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from clients.management.commands._progress import progress_bar
+from clients.models import Client
+from clients.transfer import clients_export_csv
+from companies.management.commands._lookup import company_lookup
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a company's clients (not deleted ones) as CSV, one row per contact; "
+        "`import_clients` reads the same format back."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--company", required=True, help="Company name, company key or id"
+        )
+        parser.add_argument(
+            "--output", default="-", help="File to write (default: standard output)"
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="Don't draw a progress bar"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        company = company_lookup(options["company"])
+        output = options["output"]
+        if output == "-":
+            clients_export_csv(company=company, out=self.stdout)
+            return
+        target = Path(output)
+        if not target.parent.is_dir():
+            raise CommandError(f"The folder {target.parent} does not exist.")
+        total = Client.objects.filter(company=company, is_deleted=False).count()
+        try:
+            with (
+                target.open("w", newline="", encoding="utf-8") as handle,
+                progress_bar(total, "client", not options["no_progress"]) as bar,
+            ):
+                rows = clients_export_csv(
+                    company=company, out=handle, progress=bar.update
+                )
+        except OSError as exc:
+            raise CommandError(f"Could not write {target}: {exc.strerror}") from exc
+        sys.stderr.flush()
+        self.stdout.write(
+            f"Exported {total} client(s) of '{company.name}' as {rows} row(s) to "
+            f"{target}."
+        )

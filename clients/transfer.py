@@ -1,0 +1,476 @@
+"""Clients to and from CSV (`manage.py export_clients` / `import_clients`).
+
+One row per contact: a client with three contacts is three rows sharing its
+`client_key` (the client's hashed id on export; any label on import), each row
+repeating the client's fields. A client exported and imported into another company
+comes back with the same fields and contacts, so the format round-trips.
+
+The import checks every client with the API's own `ClientInputSerializer` and
+writes with `client_create`, so it obeys exactly the API's rules. Nothing is
+written unless every row is valid, and then all of it is written in one
+transaction.
+"""
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TextIO
+
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.db import transaction
+from django.db.models import Prefetch
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from clients.models import Client, GroupSetting
+from clients.serializers import ID_NUMBER_TAKEN, NUMBER_TAKEN, ClientInputSerializer
+from clients.services import client_create, clients_archive
+from companies.models import Company
+from config.api.exceptions import flatten_errors
+from config.api.hashids import encode_id
+from contacts.models import ClientContact
+
+# Client fields written as they are (the API's input names).
+PLAIN_CLIENT_FIELDS = (
+    "name",
+    "number",
+    "id_number",
+    "vat_number",
+    "classification",
+    "website",
+    "phone",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postal_code",
+    "country_id",
+    "shipping_address1",
+    "shipping_address2",
+    "shipping_city",
+    "shipping_state",
+    "shipping_postal_code",
+    "shipping_country_id",
+    "industry_id",
+    "size_id",
+    "routing_id",
+    "is_tax_exempt",
+    "has_valid_vat_number",
+    "private_notes",
+    "public_notes",
+    "custom_value1",
+    "custom_value2",
+    "custom_value3",
+    "custom_value4",
+)
+CLIENT_COLUMNS = (
+    "client_key",
+    *PLAIN_CLIENT_FIELDS,
+    "group",
+    "assigned_user",
+    "archived",
+    "settings",
+)
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "is_primary",
+    "send_email",
+    "is_locked",
+    "custom_value1",
+    "custom_value2",
+    "custom_value3",
+    "custom_value4",
+)
+CONTACT_BOOLEANS = ("is_primary", "send_email", "is_locked")
+CONTACT_COLUMNS = tuple(f"contact_{name}" for name in CONTACT_FIELDS)
+COLUMNS = (*CLIENT_COLUMNS, *CONTACT_COLUMNS)
+# API input key → CSV column, where they differ (for error messages).
+COLUMN_BY_INPUT = {
+    "group_settings_id": "group",
+    "assigned_user_id": "assigned_user",
+}
+TRUE_WORDS = {"true", "1", "yes", "on"}
+FALSE_WORDS = {"false", "0", "no", "off", ""}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# -- export ------------------------------------------------------------------------
+
+
+class Writable(Protocol):
+    """Where CSV goes: a text file, stdout, a StringIO."""
+
+    def write(self, text: str, /) -> Any: ...
+
+
+def _client_cells(client: Client) -> list[str]:
+    group = client.group_settings.name if client.group_settings else ""
+    assigned = client.assigned_user.get_username() if client.assigned_user else ""
+    return [
+        encode_id(client.pk),
+        *(_cell(getattr(client, name)) for name in PLAIN_CLIENT_FIELDS),
+        group,
+        assigned,
+        _cell(client.archived_at is not None),
+        json.dumps(client.settings or {}, sort_keys=True, ensure_ascii=False),
+    ]
+
+
+def clients_export_rows(
+    *, company: Company, progress: Callable[[int], object] | None = None
+) -> Iterator[list[str]]:
+    """The header, then one row per live contact of each client that is not
+    deleted, in number order. Streams: memory stays flat for any company size."""
+    yield list(COLUMNS)
+    clients = (
+        Client.objects.filter(company=company, is_deleted=False)
+        .select_related("group_settings", "assigned_user")
+        .prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=ClientContact.objects.filter(is_deleted=False).order_by(
+                    "-is_primary", "pk"
+                ),
+                to_attr="live_contacts",
+            )
+        )
+        .order_by("number_sort", "pk")
+    )
+    for client in clients.iterator(chunk_size=1000):
+        cells = _client_cells(client)
+        contacts: list[ClientContact | None] = list(
+            getattr(client, "live_contacts", [])
+        )
+        for contact in contacts or [None]:
+            yield [
+                *cells,
+                *(
+                    _cell(getattr(contact, name)) if contact is not None else ""
+                    for name in CONTACT_FIELDS
+                ),
+            ]
+        if progress is not None:
+            progress(1)
+
+
+def clients_export_csv(
+    *,
+    company: Company,
+    out: Writable,
+    progress: Callable[[int], object] | None = None,
+) -> int:
+    """Write the company's clients as CSV to `out`; returns the number of rows."""
+    writer = csv.writer(out)
+    rows = -1
+    for row in clients_export_rows(company=company, progress=progress):
+        writer.writerow(row)
+        rows += 1
+    return rows
+
+
+# -- import ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with the file: where, and what."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "file"
+        column = f", {self.column}" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class _ClientRows:
+    key: str
+    line: int
+    row: dict[str, str]
+    contacts: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _ValidClient:
+    line: int
+    data: dict[str, Any]
+    archived: bool
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """How many clients and contacts the import created."""
+
+    clients: int
+    contacts: int
+    archived: int
+
+
+def _read(stream: TextIO) -> tuple[list[_ClientRows], list[ImportProblem]]:
+    reader = csv.DictReader(stream)
+    header = reader.fieldnames or []
+    problems: list[ImportProblem] = []
+    unknown = [name for name in header if name not in COLUMNS]
+    if not header:
+        return [], [ImportProblem(0, "", "The file is empty; it needs a header row.")]
+    if unknown:
+        problems.append(
+            ImportProblem(
+                1, "", f"Unknown column(s): {', '.join(unknown)}. Known: {COLUMNS}."
+            )
+        )
+        return [], problems
+    groups: list[_ClientRows] = []
+    seen_keys: dict[str, int] = {}
+    previous_end = 1
+    for row in reader:
+        line = previous_end + 1
+        previous_end = reader.line_num
+        if None in row:
+            problems.append(
+                ImportProblem(line, "", "The row has more cells than the header.")
+            )
+            continue
+        cells = {name: value or "" for name, value in row.items()}
+        if not any(value.strip() for value in cells.values()):
+            continue
+        key = cells.get("client_key", "").strip()
+        if key and groups and groups[-1].key == key:
+            group = groups[-1]
+            for name in CLIENT_COLUMNS[1:]:
+                if cells.get(name, "") not in ("", group.row.get(name, "")):
+                    problems.append(
+                        ImportProblem(
+                            line,
+                            name,
+                            f"Differs from line {group.line} of the same client_key; "
+                            "a client's rows must agree (or leave it empty).",
+                        )
+                    )
+            group.contacts.append((line, cells))
+            continue
+        if key in seen_keys:
+            problems.append(
+                ImportProblem(
+                    line,
+                    "client_key",
+                    f"'{key}' was used at line {seen_keys[key]}; keep a client's rows "
+                    "together.",
+                )
+            )
+            continue
+        if key:
+            seen_keys[key] = line
+        groups.append(
+            _ClientRows(key=key, line=line, row=cells, contacts=[(line, cells)])
+        )
+    return groups, problems
+
+
+def _boolean(value: str) -> bool | None:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+class _Validator:
+    """Turns rows into API payloads and checks them with the API's serializer."""
+
+    def __init__(self, company: Company) -> None:
+        self.company = company
+        self.groups: dict[str, list[int]] = {}
+        for pk, name in GroupSetting.objects.filter(company=company).values_list(
+            "pk", "name"
+        ):
+            self.groups.setdefault(name.strip().lower(), []).append(pk)
+        self.users: dict[str, int] = {}
+        for user in User.objects.filter(memberships__company=company):
+            self.users[user.get_username().lower()] = user.pk
+            if user.email:
+                self.users.setdefault(user.email.lower(), user.pk)
+        self.numbers: dict[str, int] = {}
+        self.id_numbers: dict[str, int] = {}
+
+    def payload(
+        self, rows: _ClientRows, problems: list[ImportProblem]
+    ) -> tuple[dict[str, Any], bool, list[int]]:
+        """The API payload of a client's rows, whether it is archived, and the
+        line of each contact in the payload."""
+        row, line = rows.row, rows.line
+        data: dict[str, Any] = {
+            name: row[name] for name in PLAIN_CLIENT_FIELDS if name in row
+        }
+        group = row.get("group", "").strip()
+        if group:
+            pks = self.groups.get(group.lower(), [])
+            if len(pks) != 1:
+                problems.append(
+                    ImportProblem(
+                        line,
+                        "group",
+                        f"No group is named '{group}' in this company."
+                        if not pks
+                        else f"Several groups are named '{group}'.",
+                    )
+                )
+            else:
+                data["group_settings_id"] = encode_id(pks[0])
+        assigned = row.get("assigned_user", "").strip()
+        if assigned:
+            pk = self.users.get(assigned.lower())
+            if pk is None:
+                problems.append(
+                    ImportProblem(
+                        line,
+                        "assigned_user",
+                        f"'{assigned}' is not a member of this company.",
+                    )
+                )
+            else:
+                data["assigned_user_id"] = encode_id(pk)
+        settings_text = row.get("settings", "").strip()
+        if settings_text:
+            try:
+                data["settings"] = json.loads(settings_text)
+            except ValueError:
+                problems.append(
+                    ImportProblem(line, "settings", "Not valid JSON (an object).")
+                )
+        archived = _boolean(row.get("archived", ""))
+        if archived is None:
+            problems.append(ImportProblem(line, "archived", "Must be true or false."))
+        contacts = []
+        for contact_line, cells in rows.contacts:
+            contact: dict[str, Any] = {}
+            for name in CONTACT_FIELDS:
+                value = cells.get(f"contact_{name}", "")
+                if name in CONTACT_BOOLEANS and value.strip() == "":
+                    continue
+                contact[name] = value
+            if any(str(value).strip() for value in contact.values()):
+                contacts.append((contact_line, contact))
+        data["contacts"] = [contact for _, contact in contacts]
+        return data, bool(archived), [contact_line for contact_line, _ in contacts]
+
+    def check_unique_in_file(
+        self, line: int, data: dict[str, Any], problems: list[ImportProblem]
+    ) -> None:
+        for key, seen, message in (
+            ("number", self.numbers, NUMBER_TAKEN),
+            ("id_number", self.id_numbers, ID_NUMBER_TAKEN),
+        ):
+            value = str(data.get(key) or "").strip()
+            if not value:
+                continue
+            if value in seen:
+                problems.append(
+                    ImportProblem(line, key, f"{message} (also at line {seen[value]})")
+                )
+            else:
+                seen[value] = line
+
+    def validate(
+        self, rows: _ClientRows, problems: list[ImportProblem]
+    ) -> _ValidClient | None:
+        before = len(problems)
+        data, archived, contact_lines = self.payload(rows, problems)
+        serializer = ClientInputSerializer(data=data, context={"company": self.company})
+        if not serializer.is_valid():
+            for key, messages in flatten_errors(serializer.errors).items():
+                line, column = rows.line, COLUMN_BY_INPUT.get(key, key)
+                parts = key.split(".")
+                if parts[0] == "contacts" and len(parts) >= 2 and parts[1].isdigit():
+                    index = int(parts[1])
+                    if index < len(contact_lines):
+                        line = contact_lines[index]
+                    column = f"contact_{parts[2]}" if len(parts) > 2 else "contacts"
+                for message in messages:
+                    problems.append(ImportProblem(line, column, message))
+            return None
+        valid = dict(serializer.validated_data)
+        self.check_unique_in_file(rows.line, valid, problems)
+        if len(problems) > before:
+            return None
+        return _ValidClient(line=rows.line, data=valid, archived=archived)
+
+
+def clients_import_csv(
+    *,
+    company: Company,
+    stream: TextIO,
+    user: AbstractBaseUser | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> ImportResult:
+    """Create the clients of a CSV file (see the module docstring) in `company`.
+
+    Raises ImportFailed listing every problem by line; then nothing was written.
+    """
+    groups, problems = _read(stream)
+    validator = _Validator(company)
+    valid: list[_ValidClient] = []
+    for rows in groups:
+        checked = validator.validate(rows, problems)
+        if checked is not None:
+            valid.append(checked)
+        if progress is not None:
+            progress(1)
+    if problems:
+        raise ImportFailed(problems)
+    if not valid:
+        raise ImportFailed([ImportProblem(0, "", "The file has no clients.")])
+    return _write(company=company, clients=valid, user=user)
+
+
+@transaction.atomic
+def _write(
+    *, company: Company, clients: Iterable[_ValidClient], user: AbstractBaseUser | None
+) -> ImportResult:
+    created: list[int] = []
+    archived: list[int] = []
+    for item in clients:
+        try:
+            client = client_create(company=company, user=user, data=item.data)
+        except ApiValidationError as exc:
+            # Taken meanwhile by another writer; the whole import rolls back.
+            raise ImportFailed(
+                [
+                    ImportProblem(item.line, key, message)
+                    for key, messages in flatten_errors(exc.detail).items()
+                    for message in messages
+                ]
+            ) from exc
+        created.append(client.pk)
+        if item.archived:
+            archived.append(client.pk)
+    if archived:
+        clients_archive(
+            clients_queryset=Client.objects.filter(pk__in=archived), user=user
+        )
+    contacts = ClientContact.objects.filter(
+        client_id__in=created, is_deleted=False
+    ).count()
+    return ImportResult(clients=len(created), contacts=contacts, archived=len(archived))
