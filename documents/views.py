@@ -18,7 +18,12 @@ from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
@@ -205,7 +210,7 @@ class DocumentViewSet(CompanyScopedViewSet):
     @extend_schema(
         summary="Download a document",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            (200, "*/*"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file, as an attachment."
             )
         },
@@ -237,6 +242,7 @@ class DocumentViewSet(CompanyScopedViewSet):
     @extend_schema(
         summary="Bulk delete, archive or restore documents",
         request=DocumentBulkSerializer,
+        responses=DocumentSerializer(many=True),
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
@@ -295,7 +301,19 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
         ),
         parameters=[INCLUDE_PARAMETER],
         request={"multipart/form-data": UploadSerializer},
-        responses={200: ClientSerializer},
+        responses={
+            200: ClientSerializer,
+            405: OpenApiResponse(
+                inline_serializer(
+                    "MethodNotAllowedError",
+                    {
+                        "message": serializers.CharField(),
+                        "errors": serializers.DictField(),
+                    },
+                ),
+                description="A `_method` other than PUT or POST.",
+            ),
+        },
     )
     def upload(self, request: Request, id: str) -> Response:
         try:

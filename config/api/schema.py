@@ -66,11 +66,17 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
         "Error",
         "Invalid token, user inactive or locked, or the action is not allowed.",
     ),
+    "400": (
+        "Error",
+        "The body could not be read (not JSON, not an object, form keys nested too "
+        "deeply), an unknown `include`, or the record is deleted.",
+    ),
     "404": (
         "Error",
         "The id does not decode, does not exist or is another company's "
         '(e.g. "Client not found").',
     ),
+    "413": ("Error", "The request body is too large."),
     "422": ("ValidationError", "Invalid input."),
     "429": ("Error", 'Rate limit reached: "Too many requests"; see Retry-After.'),
 }
@@ -129,14 +135,91 @@ class ApiAutoSchema(AutoSchema):
         codes = ["403", "429"]
         if "{" in self.path:
             codes.append("404")
-        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+        writes = self.method in ("POST", "PUT", "PATCH")
+        if writes or self._is_list_view():
             codes.append("422")
+        if writes:
+            codes.append("413")
+        if writes or self._has_parameter("include"):
+            codes.append("400")
         return sorted(codes)
+
+    def _has_parameter(self, name: str) -> bool:
+        return any(
+            isinstance(parameter, OpenApiParameter) and parameter.name == name
+            for parameter in self.get_override_parameters()
+        )
+
+    def _is_create_operation(self) -> bool:
+        # Creates answer 200, as upstream does (API.md §6), not 201.
+        return False
+
+    def _enveloped(self) -> bool:
+        from config.api.viewsets import CompanyScopedViewSet
+
+        return isinstance(self.view, CompanyScopedViewSet)
+
+    def _get_response_for_code(
+        self,
+        serializer: Any,
+        status_code: Any,
+        media_types: Any = None,
+        direction: Any = "response",
+    ) -> dict[str, Any]:
+        """Single rows of the company's resources come as `{"data": <row>}`.
+
+        Lists are enveloped by the paginator, and a serializer that already has a
+        `data` field (merge, purge) is the whole body.
+        """
+        response: dict[str, Any] = super()._get_response_for_code(
+            serializer, status_code, media_types, direction
+        )
+        body = getattr(serializer, "response", serializer)
+        body = body() if isinstance(body, type) else body
+        fields = getattr(body, "fields", None)
+        if (
+            not self._enveloped()
+            or not str(status_code).startswith("2")
+            or fields is None
+            or "data" in fields
+            or getattr(body, "many", False)
+            or self._is_list_view(body)
+        ):
+            return response
+        for content in response.get("content", {}).values():
+            if "schema" in content:
+                content["schema"] = {
+                    "type": "object",
+                    "required": ["data"],
+                    "properties": {"data": content["schema"]},
+                }
+        return response
+
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> Any:
+        """Read-only fields declared `required=False` (present only with an
+        `include`) are optional in the schema."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        optional = {
+            name
+            for name, field in serializer.fields.items()
+            if getattr(field, "_kwargs", {}).get("required") is False
+        }
+        if optional and "required" in schema:
+            schema["required"] = [n for n in schema["required"] if n not in optional]
+            if not schema["required"]:
+                del schema["required"]
+        return schema
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         if direction != "response" or not self._uses_api_token():
             return responses
+        if self.method == "DELETE" and "204" in responses:
+            # Deletes answer 200 with the deleted row (API.md §7), never 204.
+            del responses["204"]
+            responses["200"] = self._get_response_for_code(
+                self.get_response_serializers(), "200", direction=direction
+            )
         for code, response in responses.items():
             # Bodiless answers (a default 204) skip spectacular's header lookup.
             if "headers" not in response:

@@ -1,0 +1,194 @@
+"""Fixtures of the reliability tests: two companies full of rows, a temporary
+media root, in-process WSGI calls, and snapshots to prove nothing changed."""
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.forms.models import model_to_dict
+from PIL import Image
+
+from clients.models import Activity, Client, GroupSetting, LedgerEntry
+from companies.models import Company
+from config.api.hashids import encode_id
+from contacts.models import ClientContact
+from documents.files import content_type_for
+from documents.models import Document
+from documents.services import documents_folder, new_stored_name
+from tests.conftest import Member
+from tests.factories import ClientFactory, ContactFactory, GroupSettingFactory
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+SNAPSHOT_MODELS: tuple[type[Any], ...] = (
+    Client,
+    ClientContact,
+    Document,
+    GroupSetting,
+    Activity,
+    LedgerEntry,
+)
+
+
+def png_bytes(size: tuple[int, int] = (3, 2)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 10, 10)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """A fresh local MEDIA_ROOT for `default_storage`."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+def stored_files(root: Path) -> list[str]:
+    """Every file under a media root, relative, with its size."""
+    return sorted(
+        f"{path.relative_to(root)}:{path.stat().st_size}"
+        for path in root.rglob("*")
+        if path.is_file()
+    )
+
+
+def stored_document(
+    client: Client, name: str = "a.pdf", content: bytes = PDF
+) -> Document:
+    """A document of `client` whose file really is in `default_storage`."""
+    extension = name.rsplit(".", 1)[1]
+    path = default_storage.save(
+        f"{documents_folder(client.company)}/{new_stored_name(extension)}",
+        ContentFile(content),
+    )
+    document: Document = Document.objects.create(
+        company=client.company,
+        owner_type=ContentType.objects.get_for_model(Client),
+        owner_id=client.pk,
+        name=name,
+        type=extension,
+        hash=path.rsplit("/", 1)[1],
+        path=path,
+        size=len(content),
+        content_type=content_type_for(extension),
+    )
+    return document
+
+
+def snapshot(company: Company | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every field of every row of the snapshot models (of one company, or all)."""
+    result: dict[str, list[dict[str, Any]]] = {}
+    for model in SNAPSHOT_MODELS:
+        rows = model.objects.all()
+        if company is not None:
+            rows = rows.filter(company=company)
+        result[model.__name__] = [
+            {
+                **model_to_dict(row),
+                "pk": row.pk,
+                "updated": getattr(row, "updated_at", None),
+            }
+            for row in rows.order_by("pk")
+        ]
+    return result
+
+
+@dataclass
+class Tenant:
+    """A company's owner and a few rows of every kind, with their hashids."""
+
+    member: Member
+    clients: list[Client] = field(default_factory=list)
+    contacts: list[ClientContact] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    groups: list[GroupSetting] = field(default_factory=list)
+
+    @property
+    def company(self) -> Company:
+        return self.member.company
+
+    @property
+    def client_id(self) -> str:
+        return encode_id(self.clients[0].pk)
+
+    @property
+    def contact_id(self) -> str:
+        return encode_id(self.contacts[0].pk)
+
+    @property
+    def document_id(self) -> str:
+        return encode_id(self.documents[0].pk)
+
+    @property
+    def group_id(self) -> str:
+        return encode_id(self.groups[0].pk)
+
+
+def populate(member: Member) -> Tenant:
+    """Two clients in a group, with contacts, a document each and activities."""
+    tenant = Tenant(member=member)
+    company = member.company
+    group = GroupSettingFactory.create(company=company, name=f"{company.name} group")
+    tenant.groups.append(group)
+    for index in range(2):
+        client = ClientFactory.create(
+            company=company,
+            group_settings=group,
+            name=f"{company.name} client {index}",
+            user=member.membership.user,
+        )
+        tenant.clients.append(client)
+        tenant.contacts.append(
+            ContactFactory.create(client=client, email=f"c{client.pk}@a.example")
+        )
+        tenant.documents.append(stored_document(client))
+        Activity.objects.create(
+            company=company, client=client, activity_type_id=Activity.CREATE_CLIENT
+        )
+        LedgerEntry.objects.create(
+            company=company, client=client, notes="opening", adjustment=0, balance=0
+        )
+    return tenant
+
+
+@pytest.fixture
+def tenant_a(owner: Member, media: Path) -> Tenant:
+    return populate(owner)
+
+
+@pytest.fixture
+def tenant_b(outsider: Member, media: Path) -> Tenant:
+    return populate(outsider)
+
+
+@pytest.fixture
+def wsgi_app() -> Iterator[Callable[..., Any]]:
+    """Django's real WSGI handler, kept on the test's database connection.
+
+    Like Django's test client, it stops the request signals from closing the
+    connection, which would end the test's transaction.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
