@@ -57,6 +57,11 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
+# A longer schema fuzzing run than the one in `make test` (FUZZ_EXAMPLES per operation).
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	env -u DATABASE_URL FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/reliability/test_fuzz.py $(PYTEST_ARGS)
+
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
