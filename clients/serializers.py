@@ -7,6 +7,7 @@ describe those objects in the OpenAPI schema.
 """
 
 from collections.abc import Collection
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,12 @@ from rest_framework.fields import empty
 from rest_framework.request import Request
 
 from clients.models import Activity, Client, GroupSetting, LedgerEntry
+from clients.queries import (
+    ACTIVITIES_ATTR,
+    CONTACTS_ATTR,
+    DOCUMENTS_ATTR,
+    LEDGER_ATTR,
+)
 from clients.reference import (
     country_id_for_code,
     currency_id_for_code,
@@ -532,44 +539,64 @@ def ledger_representation(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
-def _prefetched(client: Client, name: str) -> bool:
-    return name in getattr(client, "_prefetched_objects_cache", {})
+def _prefetched(client: Client, attr: str) -> list[Any] | None:
+    rows = getattr(client, attr, None)
+    return rows if isinstance(rows, list) else None
 
 
 def live_contacts(client: Client) -> list[Any]:
     """The client's non-deleted contacts, primary first (prefetched or read now)."""
     if client.pk is None:
         return []
-    if _prefetched(client, "contacts"):
-        return list(client.contacts.all())
-    return list(client.contacts.filter(is_deleted=False).order_by("-is_primary", "id"))
+    rows = _prefetched(client, CONTACTS_ATTR)
+    if rows is None:
+        rows = list(
+            client.contacts.filter(is_deleted=False).order_by("-is_primary", "id")
+        )
+    return rows
 
 
 def client_documents(client: Client) -> list[Any]:
+    """The client's documents by id (prefetched or read now)."""
     if client.pk is None:
         return []
-    if _prefetched(client, "documents"):
-        return list(client.documents.all())
-    return list(client.documents.order_by("id"))
+    rows = _prefetched(client, DOCUMENTS_ATTR)
+    if rows is None:
+        rows = list(client.documents.order_by("id"))
+    return rows
 
 
 def recent_activities(client: Client) -> list[Activity]:
     """The 50 newest activities (prefetched by `client_queryset`, else read now)."""
     if client.pk is None:
         return []
-    rows = getattr(client, "recent_activities", None)
+    rows = _prefetched(client, ACTIVITIES_ATTR)
     if rows is None:
-        rows = client.activities.order_by("-created_at", "-id")[:50]
-    return list(rows)
+        rows = list(client.activities.order_by("-created_at", "-id")[:50])
+    return rows
 
 
 def ledger_newest_first(client: Client) -> list[LedgerEntry]:
+    """The client's ledger, newest first (prefetched or read now)."""
     if client.pk is None:
         return []
-    rows = getattr(client, "ledger_newest", None)
+    rows = _prefetched(client, LEDGER_ATTR)
     if rows is None:
-        rows = client.ledger.order_by("-created_at", "-id")
-    return list(rows)
+        rows = list(client.ledger.order_by("-created_at", "-id"))
+    return rows
+
+
+@lru_cache(maxsize=65536)
+def _hashid(salt: str, pk: int) -> str:
+    return encode_id(pk)
+
+
+def hashid(pk: int | None) -> str:
+    """`encode_id`, memoised per salt: a list page encodes the same ids again and
+    again, and each encoding costs tens of microseconds."""
+    if pk is None:
+        return ""
+    return _hashid(settings.HASH_SALT, pk)
 
 
 def client_representation(
@@ -585,9 +612,9 @@ def client_representation(
     documents = client_documents(client)
     app_url = settings.APP_URL
     data: dict[str, Any] = {
-        "id": encode_id(client.pk),
-        "user_id": encode_id(client.user_id),
-        "assigned_user_id": encode_id(client.assigned_user_id),
+        "id": hashid(client.pk),
+        "user_id": hashid(client.user_id),
+        "assigned_user_id": hashid(client.assigned_user_id),
         "name": client.name,
         "website": client.website,
         "private_notes": client.private_notes,
@@ -596,7 +623,7 @@ def client_representation(
         "paid_to_date": float(client.paid_to_date),
         "credit_balance": float(client.credit_balance),
         "payment_balance": float(client.payment_balance),
-        "group_settings_id": encode_id(client.group_settings_id),
+        "group_settings_id": hashid(client.group_settings_id),
         "last_login": unix_time(client.last_login),
         "size_id": _text(client.size_id),
         "industry_id": _text(client.industry_id),
