@@ -141,10 +141,12 @@ class Tenant:
         return encode_id(self.groups[0].pk)
 
 
-def populate(member: Member) -> Tenant:
+def populate(member: Member, name: str) -> Tenant:
     """Two clients in a group, with contacts, a document each and activities."""
     tenant = Tenant(member=member)
     company = member.company
+    company.name = name
+    company.save(update_fields=["name"])
     group = GroupSettingFactory.create(company=company, name=f"{company.name} group")
     tenant.groups.append(group)
     for index in range(2):
@@ -156,7 +158,11 @@ def populate(member: Member) -> Tenant:
         )
         tenant.clients.append(client)
         tenant.contacts.append(
-            ContactFactory.create(client=client, email=f"c{client.pk}@a.example")
+            ContactFactory.create(
+                client=client,
+                email=f"contact{client.pk}@{name.split()[0].lower()}.example",
+                phone=f"+1-555-{client.pk:04d}",
+            )
         )
         tenant.documents.append(stored_document(client))
         Activity.objects.create(
@@ -170,12 +176,12 @@ def populate(member: Member) -> Tenant:
 
 @pytest.fixture
 def tenant_a(owner: Member, media: Path) -> Tenant:
-    return populate(owner)
+    return populate(owner, "Alpha Industries")
 
 
 @pytest.fixture
 def tenant_b(outsider: Member, media: Path) -> Tenant:
-    return populate(outsider)
+    return populate(outsider, "Beta Works")
 
 
 @pytest.fixture
