@@ -95,6 +95,11 @@ def stored_document(
 def snapshot(company: Company | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every field of every row of the snapshot models (of one company, or all)."""
     result: dict[str, list[dict[str, Any]]] = {}
+    companies = Company.objects.order_by("pk")
+    if company is not None:
+        companies = companies.filter(pk=company.pk)
+    # The client-number counter lives in the company's settings.
+    result["Company"] = [model_to_dict(row) for row in companies]
     for model in SNAPSHOT_MODELS:
         rows = model.objects.all()
         if company is not None:
