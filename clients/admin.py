@@ -235,6 +235,8 @@ class ClientAdmin(admin.ModelAdmin):
         "updated_at",
     )
     list_select_related = ("company", "group_settings")
+    # No unfiltered COUNT(*) over every client on each page view.
+    show_full_result_count = False
     list_filter = (
         StateListFilter,
         CountryListFilter,

@@ -73,3 +73,8 @@ def test_health_does_not_redirect_to_https(db, client, settings):
 
 def test_health_refuses_writes(db, client):
     assert client.post("/health").status_code == 405
+
+
+def test_health_runs_one_query(db, client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get("/health").status_code == 200
