@@ -5,11 +5,14 @@ Upstream's official PHP SDK sends every write form-encoded, with keys such as
 lists and objects a JSON client would send (API.md §2).
 """
 
+import io
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.datastructures import MultiValueDict
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, DataAndFiles, FormParser, MultiPartParser
@@ -73,6 +76,27 @@ def _pairs(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return list(data.items())
 
 
+def read_limited(stream: Any) -> bytes:
+    """The whole body, refused once past `DATA_UPLOAD_MAX_MEMORY_SIZE` (413).
+
+    DRF parsers read the request stream directly, so Django's own check (made
+    only when `request.body` is read) never runs for them; at most one byte past
+    the limit is read.
+    """
+    if stream is None:
+        return b""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None:
+        raw: bytes = stream.read()
+        return raw
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise RequestDataTooBig(
+            "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
+        )
+    return raw
+
+
 class NestedFiles(dict[str, Any]):
     """Nested uploaded files that Django can still close after the request.
 
@@ -99,7 +123,7 @@ class ApiJSONParser(BaseParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        raw = stream.read() if stream is not None else b""
+        raw = read_limited(stream)
         if not raw.strip():
             return {}
         try:
@@ -122,7 +146,9 @@ class PhpFormParser(FormParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        flat = super().parse(stream, media_type, parser_context)
+        flat = super().parse(
+            io.BytesIO(read_limited(stream)), media_type, parser_context
+        )
         return nest_php_keys(_pairs(flat))
 
 
