@@ -13,6 +13,9 @@ from rest_framework.views import APIView
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 5000
+# Larger page numbers are read as this one (past the end anyway): the largest
+# integer every JSON client reads exactly, and one orjson can write.
+MAX_PAGE = 2**53 - 1
 
 
 def positive_int(raw: object, default: int) -> int:
@@ -43,7 +46,10 @@ class EnvelopePagination(BasePagination):
             ),
             MAX_PER_PAGE,
         )
-        self.page = positive_int(request.query_params.get(self.page_query_param), 1)
+        self.page = min(
+            positive_int(request.query_params.get(self.page_query_param), 1),
+            MAX_PAGE,
+        )
         count = getattr(view, "count_queryset", None)
         self.total = count(queryset) if callable(count) else _count(queryset)
         start = (self.page - 1) * self.per_page

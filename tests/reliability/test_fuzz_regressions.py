@@ -168,3 +168,32 @@ def test_document_bulk_is_documented_as_a_page_of_documents(schema):
     assert body_schema(schema, "post", "/api/v1/documents/bulk", "200") == {
         "$ref": "#/components/schemas/PaginatedDocumentList"
     }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/clients?page={page}",
+        "/api/v1/group_settings?page={page}",
+        "/api/v1/documents?page={page}&per_page=8890",
+    ],
+)
+def test_a_page_number_beyond_64_bits_is_an_empty_page_not_a_500(
+    owner: Member, url: str
+):
+    ClientFactory.create(company=owner.company)
+    answer = owner.api.get(url.format(page=10**38))
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["data"] == []
+    assert body["meta"]["pagination"]["current_page"] == 2**53 - 1
+    assert "next" not in body["meta"]["pagination"]["links"]
+
+
+def test_a_huge_page_of_a_clients_documents_is_empty_too(owner: Member):
+    client = ClientFactory.create(company=owner.company)
+    answer = owner.api.post(
+        f"/api/v1/clients/{encode_id(client.pk)}/documents?page={10**38}"
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["data"] == []
