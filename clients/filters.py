@@ -396,6 +396,11 @@ class ClientFilterSet(django_filters.FilterSet):
             data=QueryDict() if data is None else data, queryset=queryset, **kwargs
         )
 
+    @classmethod
+    def unfiltered(cls, queryset: QuerySet[Client]) -> QuerySet[Client]:
+        """The queryset as `qs` orders it when no parameter is given (id ascending)."""
+        return queryset.order_by("id")
+
     def filter_queryset(self, queryset: QuerySet[Client]) -> QuerySet[Client]:
         filtered: QuerySet[Client] = super().filter_queryset(queryset)
         return filtered.order_by(*self.ordering())

@@ -7,7 +7,6 @@ describe those objects in the OpenAPI schema.
 """
 
 from collections.abc import Collection
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -586,17 +585,7 @@ def ledger_newest_first(client: Client) -> list[LedgerEntry]:
     return rows
 
 
-@lru_cache(maxsize=65536)
-def _hashid(salt: str, pk: int) -> str:
-    return encode_id(pk)
-
-
-def hashid(pk: int | None) -> str:
-    """`encode_id`, memoised per salt: a list page encodes the same ids again and
-    again, and each encoding costs tens of microseconds."""
-    if pk is None:
-        return ""
-    return _hashid(settings.HASH_SALT, pk)
+hashid = encode_id
 
 
 def client_representation(

@@ -73,7 +73,9 @@ class SoftStateModel(TimestampedModel):
         abstract = True
 
     @property
-    def state(self) -> str:
+    def lifecycle(self) -> str:
+        """`active`, `archived` or `deleted` (not `state`: clients have an address
+        field of that name)."""
         if self.is_deleted:
             return "deleted"
         return "archived" if self.archived_at else "active"
