@@ -266,3 +266,24 @@ class LedgerEntry(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.adjustment} → {self.balance}"
+
+
+class ClientCount(models.Model):
+    """How many client rows (any state) a company has, for the unfiltered list.
+
+    Kept by database triggers on `clients_client` (migration 0003), so it is right
+    after any write — ORM, bulk, raw SQL or admin — and the default list page does
+    not count a whole company's table on every request.
+    """
+
+    company = models.OneToOneField(
+        "companies.Company",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
+    )
+    total = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.company_id}: {self.total}"

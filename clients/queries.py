@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from clients.models import Activity, Client, LedgerEntry
+from clients.models import Activity, Client, ClientCount, LedgerEntry
 from companies.models import Company, Membership
 from config.api.errors import ApiError
 from contacts.queries import live_contacts_prefetch
@@ -119,3 +119,13 @@ def client_queryset(
     if "group_settings" in includes:
         queryset = queryset.select_related("group_settings")
     return queryset.order_by("id")
+
+
+def company_client_total(*, company: Company) -> int:
+    """How many clients (any state) the company has, from the trigger-kept count."""
+    total = (
+        ClientCount.objects.filter(company_id=company.pk)
+        .values_list("total", flat=True)
+        .first()
+    )
+    return total or 0

@@ -22,6 +22,7 @@ from clients.models import Client, GroupSetting
 from clients.queries import (
     client_queryset,
     clients_of,
+    company_client_total,
     editable_by,
     parse_includes,
 )
@@ -52,6 +53,7 @@ from clients.services import (
 )
 from clients.settings_rules import new_client_settings
 from config.api.errors import ApiError
+from config.api.filters import filters_sent
 from config.api.hashids import decode_id, encode_id
 from config.api.viewsets import CompanyScopedViewSet
 
@@ -147,6 +149,18 @@ class ClientViewSet(CompanyScopedViewSet):
         return client_queryset(
             company=self.company, membership=self.membership, includes=self.includes
         )
+
+    def count_queryset(self, queryset: QuerySet[Client]) -> int:
+        """The list's total: the whole-company list (no filter, a member who sees
+        every client) reads the trigger-kept count instead of counting rows."""
+        whole_company = (
+            self.action == "list"
+            and not filters_sent(self.request, ClientFilterSet)
+            and self.membership.can("view", "client")
+        )
+        if whole_company:
+            return company_client_total(company=self.company)
+        return queryset.order_by().count()
 
     def represent(self, client: Client) -> dict[str, Any]:
         return client_representation(client, self.request, self.includes)

@@ -22,6 +22,11 @@ class HashidFilter(django_filters.CharFilter):
         return qs.filter(**{self.field_name: pk})
 
 
+def filters_sent(request: Request, filterset_class: Any) -> bool:
+    """Whether the query string names any filter of the FilterSet."""
+    return any(name in request.query_params for name in filterset_class.base_filters)
+
+
 class ApiFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
     """Invalid filter values answer 422 keyed by the query parameter."""
 
@@ -30,9 +35,7 @@ class ApiFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
     ) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
         unfiltered = getattr(filterset_class, "unfiltered", None)
-        if unfiltered is not None and not any(
-            name in request.query_params for name in filterset_class.base_filters
-        ):
+        if unfiltered is not None and not filters_sent(request, filterset_class):
             # No filter parameter at all (the default list page): skip building and
             # validating the FilterSet's form, a large share of a list request.
             return unfiltered(queryset)
