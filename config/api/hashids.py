@@ -34,6 +34,17 @@ def encode_id(pk: int | None) -> str:
     return _encode(settings.HASH_SALT, pk)
 
 
+@lru_cache(maxsize=65536)
+def _decode(salt: str, value: str) -> int | None:
+    try:
+        numbers = _codec(salt).decode(value)
+    except Exception:
+        return None
+    if len(numbers) != 1 or _encode(salt, numbers[0]) != value:
+        return None
+    return int(numbers[0])
+
+
 def decode_id(value: object) -> int | None:
     """Decode a hashid to a primary key, or None when it is not one of ours.
 
@@ -42,10 +53,4 @@ def decode_id(value: object) -> int | None:
     """
     if not isinstance(value, str) or not value or len(value) > 64:
         return None
-    try:
-        numbers = codec().decode(value)
-    except Exception:
-        return None
-    if len(numbers) != 1 or codec().encode(numbers[0]) != value:
-        return None
-    return int(numbers[0])
+    return _decode(settings.HASH_SALT, value)

@@ -1,0 +1,34 @@
+"""A 5,000-id bulk action: the contract's maximum, in a fixed number of queries."""
+
+from clients.models import Activity, Client
+from clients.seeding import seed_clients
+from config.api.hashids import encode_id
+
+BULK = "/api/v1/clients/bulk"
+
+
+def test_archiving_5000_clients_takes_the_same_queries_as_archiving_two(
+    owner, django_assert_num_queries
+):
+    seed_clients(company=owner.company, count=5002)
+    pks = list(Client.objects.order_by("id").values_list("pk", flat=True))
+    owner.api.get("/api/v1/ping")  # the token's first use of the minute writes once
+
+    def archive(ids):
+        return owner.api.post(
+            BULK,
+            {"action": "archive", "ids": [encode_id(pk) for pk in ids]},
+            format="json",
+        )
+
+    with django_assert_num_queries(12) as small:
+        assert archive(pks[:2]).status_code == 200
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = archive(pks[2:])
+    assert response.status_code == 200
+    assert response.json()["meta"]["pagination"]["total"] == 5000
+    assert Client.objects.filter(archived_at__isnull=False).count() == 5002
+    assert (
+        Activity.objects.filter(activity_type_id=Activity.ARCHIVE_CLIENT).count()
+        == 5002
+    )
