@@ -8,7 +8,7 @@ BULK = "/api/v1/clients/bulk"
 
 
 def test_archiving_5000_clients_takes_the_same_queries_as_archiving_two(
-    owner, django_assert_num_queries, django_assert_max_num_queries
+    owner, django_assert_max_num_queries
 ):
     seed_clients(company=owner.company, count=5002)
     pks = list(Client.objects.order_by("id").values_list("pk", flat=True))
@@ -23,7 +23,7 @@ def test_archiving_5000_clients_takes_the_same_queries_as_archiving_two(
 
     with django_assert_max_num_queries(12) as small:
         assert archive(pks[:2]).status_code == 200
-    with django_assert_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(len(small.captured_queries)):
         response = archive(pks[2:])
     assert response.status_code == 200
     assert response.json()["meta"]["pagination"]["total"] == 5000
