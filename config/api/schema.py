@@ -77,6 +77,10 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
         '(e.g. "Client not found").',
     ),
     "413": ("Error", "The request body is too large."),
+    "415": (
+        "Error",
+        "The body is not JSON, form-encoded or multipart (or has no Content-Type).",
+    ),
     "422": ("ValidationError", "Invalid input."),
     "429": ("Error", 'Rate limit reached: "Too many requests"; see Retry-After.'),
 }
@@ -139,7 +143,7 @@ class ApiAutoSchema(AutoSchema):
         if writes or self._is_list_view():
             codes.append("422")
         if writes:
-            codes.append("413")
+            codes += ["413", "415"]
         if writes or self._has_parameter("include"):
             codes.append("400")
         return sorted(codes)

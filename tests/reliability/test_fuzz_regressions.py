@@ -112,15 +112,21 @@ def test_an_unknown_include_is_a_documented_400(schema, owner: Member):
         assert "400" in responses(schema, method, path), (method, path)
 
 
-def test_unreadable_and_oversized_write_bodies_are_documented(schema, owner: Member):
+def test_unreadable_oversized_and_untyped_write_bodies_are_documented(
+    schema, owner: Member
+):
     unreadable = owner.api.post(
         "/api/v1/group_settings", b"[1]", content_type="application/json"
     )
     assert unreadable.status_code == 400
+    untyped = owner.api.generic("POST", "/api/v1/group_settings", b"?", content_type="")
+    assert untyped.status_code == 415
+    assert set(untyped.json()) == {"message", "errors"}
     for path, item in schema["paths"].items():
         for method in ("post", "put", "patch"):
             if method in item:
-                assert {"400", "413"} <= set(item[method]["responses"]), (method, path)
+                codes = set(item[method]["responses"])
+                assert {"400", "413", "415"} <= codes, (method, path)
 
 
 def test_include_only_relations_are_optional_in_the_client_object(
