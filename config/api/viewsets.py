@@ -52,7 +52,9 @@ class CompanyScopedViewSet(viewsets.GenericViewSet):
         """One of the company's rows by hashid, or 404 with the resource's message."""
         pk = decode_id(hashid)
         source = self.get_queryset() if queryset is None else queryset
-        obj = source.filter(pk=pk).first() if pk is not None else None
+        # `[:1]` rather than `.first()`: no ORDER BY to build for a primary-key lookup.
+        rows = list(source.filter(pk=pk)[:1]) if pk is not None else []
+        obj = rows[0] if rows else None
         if obj is None:
             raise NotFoundError(message or self.not_found_message)
         self.check_object_permissions(self.request, obj)
