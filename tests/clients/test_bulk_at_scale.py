@@ -23,7 +23,9 @@ def test_archiving_5000_clients_takes_the_same_queries_as_archiving_two(
 
     with django_assert_max_num_queries(12) as small:
         assert archive(pks[:2]).status_code == 200
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    # SQLite caps one INSERT at 32,766 parameters, so 5,000 activity rows take two
+    # statements there (one on PostgreSQL); nothing else grows with the ids.
+    with django_assert_max_num_queries(len(small.captured_queries) + 1):
         response = archive(pks[2:])
     assert response.status_code == 200
     assert response.json()["meta"]["pagination"]["total"] == 5000
