@@ -35,8 +35,13 @@ def split_php_key(key: str) -> list[str]:
     return [key[:start], *parts]
 
 
+def _is_index(key: str) -> bool:
+    # ASCII digits only: `"¹".isdigit()` is true, but it is no array index.
+    return key.isascii() and key.isdigit()
+
+
 def _next_index(node: dict[str, Any]) -> str:
-    numbers = [int(k) for k in node if k.isdigit()]
+    numbers = [int(k) for k in node if _is_index(k)]
     return str(max(numbers) + 1 if numbers else 0)
 
 
@@ -45,7 +50,7 @@ def _as_lists(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     converted = {key: _as_lists(value) for key, value in node.items()}
-    if converted and all(key.isdigit() for key in converted):
+    if converted and all(_is_index(key) for key in converted):
         return [converted[key] for key in sorted(converted, key=int)]
     return converted
 

@@ -203,3 +203,26 @@ def test_a_huge_page_of_a_clients_documents_is_empty_too(owner: Member):
     )
     assert answer.status_code == 200, answer.content
     assert answer.json()["data"] == []
+
+
+@pytest.mark.parametrize("digit", ["¹", "٣", "²3"])
+def test_a_non_ascii_digit_form_key_is_no_array_index(owner: Member, digit: str):
+    answer = owner.api.generic(
+        "POST",
+        "/api/v1/clients/bulk",
+        f"{digit}=x&=y&action=archive".encode(),
+        content_type="application/x-www-form-urlencoded; charset=utf-8",
+    )
+    assert answer.status_code == 422, answer.content
+    answer = owner.api.post(
+        "/api/v1/clients/bulk",
+        {digit: "x", "": "y", "action": "archive"},
+        format="multipart",
+    )
+    assert answer.status_code == 422, answer.content
+    answer = owner.api.post(
+        "/api/v1/clients",
+        f"contacts[{digit}][email]=a@b.io&contacts[][email]=c@d.io".encode(),
+        content_type="application/x-www-form-urlencoded; charset=utf-8",
+    )
+    assert answer.status_code in (200, 422), answer.content
