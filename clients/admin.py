@@ -214,7 +214,7 @@ class CountryListFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        if not str(value).isdigit():
+        if not (str(value).isascii() and str(value).isdigit()):
             return queryset.none()
         return queryset.filter(country_id=int(value))
 

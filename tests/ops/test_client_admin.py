@@ -182,6 +182,16 @@ def test_the_country_filter_offers_only_countries_in_use(admin_client, company):
     assert listed(admin_client.get(CHANGELIST, {"country": "276"})) == {german.pk}
 
 
+@pytest.mark.parametrize("value", ["abc", "²", "-1"])
+def test_a_country_filter_value_that_is_no_id_lists_nothing(
+    admin_client, company, value
+):
+    ClientFactory.create(company=company, country_id=276)
+    response = admin_client.get(CHANGELIST, {"country": value})
+    assert response.status_code == 200
+    assert listed(response) == set()
+
+
 def test_the_group_filter_narrows_to_a_group(admin_client, company):
     group = GroupSettingFactory.create(company=company)
     grouped = ClientFactory.create(company=company, group_settings=group)
