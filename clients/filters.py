@@ -15,12 +15,17 @@ from typing import Any, NamedTuple
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from clients.models import Client, ClientQuerySet
-from config.api.filters import HashidFilter
+from config.api.filters import (
+    DIRECTIONS,
+    ApiFilterSet,
+    HashidFilter,
+    Ordering,
+    parse_sort,
+)
 from contacts.models import ClientContact
 
 STATES = ("active", "archived", "deleted")
@@ -58,7 +63,6 @@ NULLABLE_SORT_FIELDS = {
     if getattr(Client._meta.get_field(field), "null", False)
 }
 
-DIRECTIONS = ("asc", "desc")
 
 SEARCHED_CLIENT_FIELDS = (
     "name",
@@ -82,13 +86,6 @@ class BalanceCondition(NamedTuple):
 
     lookup: str
     amount: Decimal
-
-
-class Ordering(NamedTuple):
-    """A parsed `sort=` value; `direction` is None when the value names none."""
-
-    column: str
-    direction: str | None
 
 
 def _label(field: forms.Field) -> str:
@@ -216,22 +213,7 @@ class SortField(_TextField):
     """`column|direction`; `column` or `column|` means no direction was named."""
 
     def parse(self, text: str) -> Ordering:
-        parts = [part.strip() for part in text.split("|")]
-        if len(parts) > 2:
-            raise forms.ValidationError(
-                "The sort must be a column and a direction separated by |, "
-                "e.g. name|desc."
-            )
-        column = parts[0].lower()
-        if column not in SORTABLE:
-            raise forms.ValidationError(
-                f"The sort column `{parts[0]}` is not sortable; use one of "
-                f"{', '.join(SORTABLE)}."
-            )
-        direction = parts[1].lower() if len(parts) == 2 and parts[1] else None
-        if direction is not None and direction not in DIRECTIONS:
-            raise forms.ValidationError("The sort direction must be asc or desc.")
-        return Ordering(column, direction)
+        return parse_sort(text, SORTABLE)
 
 
 class StatusFilter(django_filters.CharFilter):
@@ -282,7 +264,7 @@ def _live_contacts() -> QuerySet[ClientContact]:
     return ClientContact.objects.filter(client=OuterRef("pk"), is_deleted=False)
 
 
-class ClientFilterSet(django_filters.FilterSet):
+class ClientFilterSet(ApiFilterSet):
     """Filters, status and sort of `GET /api/v1/clients`; filters what it is given.
 
     The result is always ordered: by `sort` (ties broken by id in the same
@@ -384,17 +366,6 @@ class ClientFilterSet(django_filters.FilterSet):
     class Meta:
         model = Client
         fields: list[str] = []
-
-    def __init__(
-        self,
-        data: QueryDict | dict[str, Any] | None = None,
-        queryset: QuerySet[Client] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        # Bound even without parameters, so `qs` always carries the default order.
-        super().__init__(
-            data=QueryDict() if data is None else data, queryset=queryset, **kwargs
-        )
 
     @classmethod
     def unfiltered(cls, queryset: QuerySet[Client]) -> QuerySet[Client]:

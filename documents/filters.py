@@ -1,26 +1,17 @@
 """Query parameters of `GET /api/v1/documents`: name, type, client and sort."""
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, OrderBy, QuerySet
-from django.http import QueryDict
 
 from clients.models import Client
-from config.api.filters import HashidFilter
+from config.api.filters import ApiFilterSet, HashidFilter, Ordering, parse_sort
 from documents.models import Document
 
 SORTABLE = ("id", "name", "size", "type", "created_at")
-DIRECTIONS = ("asc", "desc")
-
-
-class Ordering(NamedTuple):
-    """A parsed `sort=` value."""
-
-    column: str
-    descending: bool
 
 
 class SortField(forms.CharField):
@@ -28,24 +19,7 @@ class SortField(forms.CharField):
 
     def clean(self, value: Any) -> Ordering | None:
         text = str(super().clean(value) or "").strip()
-        if not text:
-            return None
-        parts = [part.strip() for part in text.split("|")]
-        if len(parts) > 2:
-            raise forms.ValidationError(
-                "The sort must be a column and a direction separated by |, "
-                "e.g. name|desc."
-            )
-        column = parts[0].lower()
-        if column not in SORTABLE:
-            raise forms.ValidationError(
-                f"The sort column `{parts[0]}` is not sortable; use one of "
-                f"{', '.join(SORTABLE)}."
-            )
-        direction = parts[1].lower() if len(parts) == 2 and parts[1] else "asc"
-        if direction not in DIRECTIONS:
-            raise forms.ValidationError("The sort direction must be asc or desc.")
-        return Ordering(column, direction == "desc")
+        return parse_sort(text, SORTABLE) if text else None
 
 
 class SortFilter(django_filters.CharFilter):
@@ -64,7 +38,7 @@ class ClientIdFilter(HashidFilter):
         return narrowed.filter(owner_type=ContentType.objects.get_for_model(Client))
 
 
-class DocumentFilterSet(django_filters.FilterSet):
+class DocumentFilterSet(ApiFilterSet):
     """Filters and sort of the documents list; always ordered, ties broken by id."""
 
     name = django_filters.CharFilter(
@@ -88,17 +62,6 @@ class DocumentFilterSet(django_filters.FilterSet):
         model = Document
         fields: list[str] = []
 
-    def __init__(
-        self,
-        data: QueryDict | dict[str, Any] | None = None,
-        queryset: QuerySet[Document] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        # Bound even without parameters, so `qs` always carries the default order.
-        super().__init__(
-            data=QueryDict() if data is None else data, queryset=queryset, **kwargs
-        )
-
     def filter_noop(self, queryset: QuerySet[Document], name: str, value: Any) -> Any:
         return queryset
 
@@ -109,6 +72,8 @@ class DocumentFilterSet(django_filters.FilterSet):
     def ordering(self) -> list[OrderBy]:
         """ORDER BY the valid `sort`, else id ascending; ties by id, same way."""
         sort: Ordering | None = getattr(self.form, "cleaned_data", {}).get("sort")
-        column, descending = (sort.column, sort.descending) if sort else ("id", False)
+        column, descending = (
+            (sort.column, sort.direction == "desc") if sort else ("id", False)
+        )
         columns = [column] if column == "id" else [column, "id"]
         return [F(c).desc() if descending else F(c).asc() for c in columns]

@@ -1,9 +1,11 @@
 """django-filter pieces shared by every FilterSet of the API."""
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -50,3 +52,48 @@ class ApiFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
                 }
             )
         return filterset.qs
+
+
+DIRECTIONS = ("asc", "desc")
+
+
+class Ordering(NamedTuple):
+    """A parsed `sort=` value; `direction` is None when the value names none."""
+
+    column: str
+    direction: str | None
+
+
+def parse_sort(text: str, sortable: Any) -> Ordering:
+    """Read `column|direction` (`asc`/`desc`, any case); `column` or `column|` names
+    no direction. Another column, direction or shape fails with a clear message."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) > 2:
+        raise forms.ValidationError(
+            "The sort must be a column and a direction separated by |, e.g. name|desc."
+        )
+    column = parts[0].lower()
+    if column not in sortable:
+        raise forms.ValidationError(
+            f"The sort column `{parts[0]}` is not sortable; use one of "
+            f"{', '.join(sortable)}."
+        )
+    direction = parts[1].lower() if len(parts) == 2 and parts[1] else None
+    if direction is not None and direction not in DIRECTIONS:
+        raise forms.ValidationError("The sort direction must be asc or desc.")
+    return Ordering(column, direction)
+
+
+class ApiFilterSet(django_filters.FilterSet):
+    """A FilterSet that is bound even without parameters, so `qs` always carries
+    the default order."""
+
+    def __init__(
+        self,
+        data: QueryDict | dict[str, Any] | None = None,
+        queryset: QuerySet[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            data=QueryDict() if data is None else data, queryset=queryset, **kwargs
+        )
