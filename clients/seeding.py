@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clients.models import Client, natural_sort_key
@@ -292,6 +292,13 @@ def _take_numbers(company: Company, count: int) -> list[str]:
     return numbers
 
 
+def _refresh_statistics() -> None:
+    """Let PostgreSQL's planner see a bulk load at once instead of after autovacuum."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE clients_client, contacts_clientcontact")
+
+
 def seed_clients(
     *,
     company: Company,
@@ -333,6 +340,7 @@ def seed_clients(
         written_contacts += len(contacts)
         if progress is not None:
             progress(size)
+    _refresh_statistics()
     return SeedResult(
         clients=written_clients,
         contacts=written_contacts,
