@@ -34,3 +34,19 @@ def test_archiving_5000_clients_takes_the_same_queries_as_archiving_two(
         Activity.objects.filter(activity_type_id=Activity.ARCHIVE_CLIENT).count()
         == 5002
     )
+
+
+def test_bulk_services_lock_a_distinct_queryset_too(owner):
+    from clients.services import clients_archive
+    from tests.factories import ContactFactory
+
+    seed_clients(company=owner.company, count=1)
+    client = Client.objects.get()
+    ContactFactory.create(client=client, email="x@example.com")
+    ContactFactory.create(client=client, email="y@example.com", is_primary=False)
+    searched = Client.objects.filter(
+        contacts__email__contains="@example.com"
+    ).distinct()
+    assert clients_archive(clients_queryset=searched, user=None) == 1
+    client.refresh_from_db()
+    assert client.archived_at is not None
