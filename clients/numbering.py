@@ -149,10 +149,12 @@ def client_number_take(*, company: Company, client: Client) -> str:
 
     for _ in range(MAX_BATCHES):
         candidates = [number_for(counter + offset) for offset in range(BATCH)]
+        # `exclude(number="")` repeats the unique index's condition, so the
+        # (partial) index serves the lookup instead of a scan of the company.
         taken = set(
-            Client.objects.filter(company=company, number__in=candidates).values_list(
-                "number", flat=True
-            )
+            Client.objects.filter(company=company, number__in=candidates)
+            .exclude(number="")
+            .values_list("number", flat=True)
         )
         for offset, candidate in enumerate(candidates):
             if candidate not in taken:

@@ -370,7 +370,9 @@ class ClientInputSerializer(serializers.Serializer[Client]):
             return
         condition = Q()
         for key, value in wanted.items():
-            condition |= Q(**{key: value})
+            # The `!= ""` term is the partial unique index's condition: with it the
+            # index serves the lookup instead of a scan of the company's clients.
+            condition |= Q(**{key: value}) & ~Q(**{key: ""})
         others = Client.objects.filter(company=self.company).filter(condition)
         client = self.context.get("client")
         if client is not None and client.pk is not None:
