@@ -151,6 +151,14 @@ def prepare(db: str, size: int) -> dict[str, str]:
             check=True,
         )
         log(f"[{db}] seeded in {time.monotonic() - started:.0f}s")
+    if db == "postgres":
+        # Fresh planner statistics, as autovacuum keeps them in production (it may be
+        # off on a test machine); without them PostgreSQL picks scans for lookups.
+        subprocess.run(
+            ["psql", env["DATABASE_URL"], "-qc", "ANALYZE"],
+            check=True,
+            capture_output=True,
+        )
     return env
 
 
