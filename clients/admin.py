@@ -25,7 +25,7 @@ from clients.merging import client_merge
 from clients.models import Activity, Client, GroupSetting, LedgerEntry
 from clients.purging import client_purge
 from clients.reference import COUNTRIES, INDUSTRIES, SIZES
-from clients.serializers import ClientInputSerializer
+from clients.serializers import PLAIN_CLIENT_FIELDS, ClientInputSerializer
 from clients.services import (
     DELETED_CLIENT_MESSAGE,
     client_create,
@@ -47,40 +47,7 @@ from documents.admin import ClientDocumentInline
 COUNTRY_NAMES = {int(row["id"]): row["name"] for row in COUNTRIES}
 EMPTY_CHOICE = ("", "---------")
 
-EDITABLE_FIELDS = (
-    "name",
-    "number",
-    "id_number",
-    "vat_number",
-    "classification",
-    "website",
-    "phone",
-    "group_settings",
-    "assigned_user",
-    "address1",
-    "address2",
-    "city",
-    "state",
-    "postal_code",
-    "country_id",
-    "shipping_address1",
-    "shipping_address2",
-    "shipping_city",
-    "shipping_state",
-    "shipping_postal_code",
-    "shipping_country_id",
-    "industry_id",
-    "size_id",
-    "routing_id",
-    "is_tax_exempt",
-    "has_valid_vat_number",
-    "private_notes",
-    "public_notes",
-    "custom_value1",
-    "custom_value2",
-    "custom_value3",
-    "custom_value4",
-)
+EDITABLE_FIELDS = (*PLAIN_CLIENT_FIELDS, "group_settings", "assigned_user")
 # API input key → admin form field, where they differ.
 FORM_FIELD_BY_INPUT = {
     "group_settings_id": "group_settings",

@@ -23,46 +23,18 @@ from django.db.models import Prefetch
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from clients.models import Client, GroupSetting
-from clients.serializers import ID_NUMBER_TAKEN, NUMBER_TAKEN, ClientInputSerializer
+from clients.serializers import (
+    ID_NUMBER_TAKEN,
+    NUMBER_TAKEN,
+    PLAIN_CLIENT_FIELDS,
+    ClientInputSerializer,
+)
 from clients.services import client_create, clients_archive
 from companies.models import Company
 from config.api.exceptions import flatten_errors
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
 
-# Client fields written as they are (the API's input names).
-PLAIN_CLIENT_FIELDS = (
-    "name",
-    "number",
-    "id_number",
-    "vat_number",
-    "classification",
-    "website",
-    "phone",
-    "address1",
-    "address2",
-    "city",
-    "state",
-    "postal_code",
-    "country_id",
-    "shipping_address1",
-    "shipping_address2",
-    "shipping_city",
-    "shipping_state",
-    "shipping_postal_code",
-    "shipping_country_id",
-    "industry_id",
-    "size_id",
-    "routing_id",
-    "is_tax_exempt",
-    "has_valid_vat_number",
-    "private_notes",
-    "public_notes",
-    "custom_value1",
-    "custom_value2",
-    "custom_value3",
-    "custom_value4",
-)
 CLIENT_COLUMNS = (
     "client_key",
     *PLAIN_CLIENT_FIELDS,
