@@ -22,22 +22,6 @@ from tests.factories import ClientFactory
 
 
 @pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    """A fresh local MEDIA_ROOT for `default_storage`."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    return root
-
-
-@pytest.fixture
 def client_row(company: Company) -> Client:
     return ClientFactory.create(company=company)
 

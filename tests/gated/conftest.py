@@ -35,22 +35,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return frozen
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    """A fresh local storage root for `default_storage`."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    return root
-
-
 def stored_files(root: Path) -> list[str]:
     """Every stored file under a storage root, as relative paths."""
     return sorted(

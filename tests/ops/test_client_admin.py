@@ -28,19 +28,6 @@ def change_url(client):
     return reverse("admin:clients_client_change", args=[client.pk])
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    root = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    return root
-
-
 def listed(response):
     """The client ids of the changelist rows."""
     return {obj.pk for obj in response.context["cl"].result_list}

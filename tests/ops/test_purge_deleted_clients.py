@@ -15,17 +15,6 @@ from documents.models import Document
 from tests.factories import ClientFactory, CompanyFactory, ContactFactory
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-
-
 def deleted_client(company, days_ago, with_document=False):
     client = ClientFactory.create(
         company=company,

@@ -44,22 +44,6 @@ def png_bytes(size: tuple[int, int] = (3, 2)) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    """A fresh local MEDIA_ROOT for `default_storage`."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    return root
-
-
 def stored_files(root: Path) -> list[str]:
     """Every file under a media root, relative, with its size."""
     return sorted(
