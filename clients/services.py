@@ -5,7 +5,7 @@ Services take data already checked by the input serializers
 run in one transaction, and write an activity for every client change.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,6 +25,7 @@ from clients.serializers import (
 from clients.settings_rules import new_client_settings, settings_merge
 from companies.models import Company
 from config.api.errors import ApiError
+from config.db import SoftStateQuerySet
 from contacts.services import contacts_sync
 
 DELETED_CLIENT_MESSAGE = (
@@ -253,16 +254,35 @@ ACTIVE = Q(archived_at__isnull=True, is_deleted=False)
 NOT_ACTIVE = Q(archived_at__isnull=False) | Q(is_deleted=True)
 
 
+def _change_state(
+    *,
+    clients_queryset: QuerySet[Client],
+    user: AbstractBaseUser | None,
+    condition: Q,
+    change: Callable[[SoftStateQuerySet[Any]], int],
+    activity_type_id: int,
+) -> int:
+    """Lock the clients of the set that `condition` selects, apply the set-based
+    `change` to them and log one activity each; returns how many changed."""
+    rows = _lock(clients_queryset, condition)
+    if rows:
+        change(Client.objects.filter(pk__in=_pks(rows)))
+    return activities_record_bulk(
+        rows=rows, user=user, activity_type_id=activity_type_id
+    )
+
+
 @transaction.atomic
 def clients_archive(
     *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None
 ) -> int:
     """Archive the active clients of the set; returns how many changed."""
-    rows = _lock(clients_queryset, ACTIVE)
-    if rows:
-        Client.objects.filter(pk__in=_pks(rows)).archive()
-    return activities_record_bulk(
-        rows=rows, user=user, activity_type_id=Activity.ARCHIVE_CLIENT
+    return _change_state(
+        clients_queryset=clients_queryset,
+        user=user,
+        condition=ACTIVE,
+        change=SoftStateQuerySet.archive,
+        activity_type_id=Activity.ARCHIVE_CLIENT,
     )
 
 
@@ -271,11 +291,12 @@ def clients_restore(
     *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None
 ) -> int:
     """Make the archived and deleted clients of the set active again."""
-    rows = _lock(clients_queryset, NOT_ACTIVE)
-    if rows:
-        Client.objects.filter(pk__in=_pks(rows)).restore()
-    return activities_record_bulk(
-        rows=rows, user=user, activity_type_id=Activity.RESTORE_CLIENT
+    return _change_state(
+        clients_queryset=clients_queryset,
+        user=user,
+        condition=NOT_ACTIVE,
+        change=SoftStateQuerySet.restore,
+        activity_type_id=Activity.RESTORE_CLIENT,
     )
 
 
@@ -284,11 +305,12 @@ def clients_delete(
     *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None
 ) -> int:
     """Soft-delete the clients of the set that are not deleted yet."""
-    rows = _lock(clients_queryset, Q(is_deleted=False))
-    if rows:
-        Client.objects.filter(pk__in=_pks(rows)).soft_delete()
-    return activities_record_bulk(
-        rows=rows, user=user, activity_type_id=Activity.DELETE_CLIENT
+    return _change_state(
+        clients_queryset=clients_queryset,
+        user=user,
+        condition=Q(is_deleted=False),
+        change=SoftStateQuerySet.soft_delete,
+        activity_type_id=Activity.DELETE_CLIENT,
     )
 
 
