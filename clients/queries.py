@@ -123,9 +123,9 @@ def client_queryset(
 
 def company_client_total(*, company: Company) -> int:
     """How many clients (any state) the company has, from the trigger-kept count."""
-    total = (
-        ClientCount.objects.filter(company_id=company.pk)
-        .values_list("total", flat=True)
-        .first()
+    totals = list(
+        ClientCount.objects.filter(company_id=company.pk).values_list(
+            "total", flat=True
+        )[:1]
     )
-    return total or 0
+    return totals[0] if totals else 0

@@ -32,8 +32,7 @@ class StateListFilter(admin.SimpleListFilter):
 def state_display(obj: Model) -> str:
     """The row's state: `active`, `archived` or `deleted`.
 
-    Read from the fields, not `SoftStateModel.state`: a client's `state` is the
-    state of its address.
+    Named `state` only here: a client's `state` field is the state of its address.
     """
     if getattr(obj, "is_deleted", False):
         return "deleted"

@@ -71,11 +71,3 @@ class SoftStateModel(TimestampedModel):
 
     class Meta:
         abstract = True
-
-    @property
-    def lifecycle(self) -> str:
-        """`active`, `archived` or `deleted` (not `state`: clients have an address
-        field of that name)."""
-        if self.is_deleted:
-            return "deleted"
-        return "archived" if self.archived_at else "active"

@@ -13,11 +13,6 @@ def _codec(salt: str) -> Hashids:
     return Hashids(salt=salt, min_length=MIN_LENGTH)
 
 
-def codec() -> Hashids:
-    """The encoder for the configured HASH_SALT."""
-    return _codec(settings.HASH_SALT)
-
-
 @lru_cache(maxsize=65536)
 def _encode(salt: str, pk: int) -> str:
     return str(_codec(salt).encode(pk))

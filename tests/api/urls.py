@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.urls import include, path, re_path
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,8 +71,6 @@ class BoomView(APIView):
 
 router = ApiRouter()
 router.register("test-memberships", MembershipViewSet, basename="test-membership")
-
-from django.urls import include, path, re_path  # noqa: E402
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
