@@ -1,5 +1,6 @@
 """JSON rendering with orjson (handles Decimal, datetimes and UUIDs natively)."""
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -17,8 +18,18 @@ def _default(value: Any) -> Any:
 
 
 def dumps(data: Any) -> bytes:
-    """Serialise API data to JSON bytes."""
-    return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+    """Serialise API data to JSON bytes.
+
+    orjson refuses integers beyond 64 bits, which PostgreSQL's jsonb hands back for
+    a stored `1e20` in settings; those rare bodies go through the standard library.
+    """
+    try:
+        return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        text = json.dumps(
+            data, default=_default, ensure_ascii=False, separators=(",", ":")
+        )
+        return text.encode("utf-8")
 
 
 class ApiJSONRenderer(JSONRenderer):

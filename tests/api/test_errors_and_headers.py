@@ -134,3 +134,9 @@ def test_cors_exposes_the_version_and_rate_limit_headers(api):
         "X-RateLimit-Remaining",
     ):
         assert header in exposed
+
+
+def test_integers_beyond_64_bits_are_rendered_not_a_500():
+    from config.api.renderers import dumps
+
+    assert dumps({"n": 10**20, "m": 1.5}) == b'{"n":100000000000000000000,"m":1.5}'

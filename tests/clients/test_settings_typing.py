@@ -192,3 +192,11 @@ def test_form_encoded_settings_are_typed(api):
     assert settings["currency_id"] == "2"
     assert settings["send_reminders"] is False
     assert settings["default_task_rate"] == 1.5
+
+
+def test_a_huge_float_setting_reads_back_on_every_database(api):
+    # PostgreSQL's jsonb stores 1e20 as the integer 100000000000000000000.
+    data = create(api, name="x", settings={"default_task_rate": 1e20})
+    response = api.get(client_url(data["id"]))
+    assert response.status_code == 200
+    assert response.json()["data"]["settings"]["default_task_rate"] == 1e20
