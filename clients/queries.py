@@ -92,9 +92,20 @@ def client_queryset(
     (50 newest), ledger (newest first) and the group only when included. A fixed
     number of queries whatever the number of clients.
     """
-    queryset = clients_of(company=company, membership=membership).prefetch_related(
-        contacts_prefetch(), documents_prefetch()
-    )
+    return clients_with_includes(
+        company=company, membership=membership, includes=includes
+    ).prefetch_related(contacts_prefetch(), documents_prefetch())
+
+
+def clients_with_includes(
+    *,
+    company: Company,
+    membership: Membership | None = None,
+    includes: Collection[str] = (),
+) -> QuerySet[Client]:
+    """`client_queryset` without the contacts and documents, which the client
+    views read through `clients.reads.attach_contacts_and_documents`."""
+    queryset = clients_of(company=company, membership=membership)
     lookups: list[Any] = []
     if "activities" in includes:
         lookups.append(

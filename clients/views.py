@@ -20,11 +20,17 @@ from clients.filters import ClientFilterSet
 from clients.group_filters import GroupSettingFilterSet
 from clients.models import Client, GroupSetting
 from clients.queries import (
-    client_queryset,
     clients_of,
+    clients_with_includes,
     company_client_total,
     editable_by,
     parse_includes,
+)
+from clients.reads import (
+    attach_contacts_and_documents,
+    company_client,
+    company_client_page,
+    with_document_flag,
 )
 from clients.reference import STATICS
 from clients.serializers import (
@@ -52,7 +58,7 @@ from clients.services import (
     group_settings_change_state,
 )
 from clients.settings_rules import new_client_settings
-from config.api.errors import ApiError
+from config.api.errors import ApiError, NotFoundError
 from config.api.filters import filters_sent
 from config.api.hashids import decode_id, encode_id
 from config.api.viewsets import CompanyScopedViewSet
@@ -146,30 +152,80 @@ class ClientViewSet(CompanyScopedViewSet):
     def get_queryset(self) -> QuerySet[Client]:
         if getattr(self, "swagger_fake_view", False):
             return Client.objects.none()
-        return client_queryset(
-            company=self.company, membership=self.membership, includes=self.includes
+        return with_document_flag(
+            clients_with_includes(
+                company=self.company, membership=self.membership, includes=self.includes
+            )
         )
 
-    def count_queryset(self, queryset: QuerySet[Client]) -> int:
-        """The list's total: the whole-company list (no filter, a member who sees
-        every client) reads the trigger-kept count instead of counting rows."""
+    def page_of(
+        self, queryset: QuerySet[Client], *, limit: int, offset: int
+    ) -> tuple[list[Client], int]:
+        """The paginator's page and total. The whole-company list (no filter, a
+        member who sees every client) reads both in one prepared query; otherwise
+        the total is counted, from the trigger-kept count when that is the answer.
+        """
+        sees_all = self.membership.can("view", "client")
         whole_company = (
-            self.action == "list"
+            sees_all
+            and self.action == "list"
             and not filters_sent(self.request, ClientFilterSet)
-            and self.membership.can("view", "client")
         )
-        if whole_company:
-            return company_client_total(company=self.company)
-        return queryset.order_by().count()
+        if whole_company and not self.includes:
+            clients, total = company_client_page(
+                company=self.company, limit=limit, offset=offset
+            )
+        else:
+            if whole_company:
+                total = company_client_total(company=self.company)
+            elif sees_all and self.known_total is not None:
+                total = self.known_total
+            else:
+                total = queryset.order_by().count()
+            clients = list(queryset[offset : offset + limit]) if offset < total else []
+        attach_contacts_and_documents(clients)
+        return clients, total
+
+    # Set by a bulk action: how many clients its answer lists (all were checked to
+    # be the company's), so a member who sees every client needs no count.
+    known_total: int | None = None
 
     def represent(self, client: Client) -> dict[str, Any]:
         return client_representation(client, self.request, self.includes)
 
+    def read_client(self, pk: int, *, visible_only: bool = True) -> Client | None:
+        """One client as the API shows it (any state), or None. Without includes,
+        for a member who sees every client, two prepared queries at most."""
+        membership = self.membership if visible_only else None
+        client: Client | None
+        if not self.includes and (
+            membership is None or membership.can("view", "client")
+        ):
+            client = company_client(company=self.company, pk=pk)
+        else:
+            queryset = with_document_flag(
+                clients_with_includes(
+                    company=self.company, membership=membership, includes=self.includes
+                )
+            )
+            rows = list(queryset.filter(pk=pk)[:1])
+            client = rows[0] if rows else None
+        if client is not None:
+            attach_contacts_and_documents([client])
+        return client
+
+    def get_object(self) -> Client:
+        pk = decode_id(self.kwargs.get(self.lookup_url_kwarg, ""))
+        client = self.read_client(pk) if pk is not None else None
+        if client is None:
+            raise NotFoundError(self.not_found_message)
+        self.check_object_permissions(self.request, client)
+        return client
+
     def reread(self, client: Client) -> Client:
-        """The client as the API shows it, re-read with its prefetches."""
-        fresh: Client = client_queryset(
-            company=self.company, includes=self.includes
-        ).get(pk=client.pk)
+        """The client as the API shows it after a write."""
+        fresh = self.read_client(client.pk, visible_only=False)
+        assert fresh is not None
         return fresh
 
     def write_object(self) -> Client:
@@ -325,6 +381,7 @@ class ClientViewSet(CompanyScopedViewSet):
             editable_by(self.membership)
         )
         self.run_bulk(options, targets)
+        self.known_total = len(pks)
         queryset = self.get_queryset().filter(pk__in=pks)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response([self.represent(c) for c in page or []])

@@ -28,7 +28,12 @@ def positive_int(raw: object, default: int) -> int:
 
 
 class EnvelopePagination(BasePagination):
-    """`per_page` (default 20, at most 5000) and `page`; past the end is empty."""
+    """`per_page` (default 20, at most 5000) and `page`; past the end is empty.
+
+    A view with `page_of(queryset, limit=, offset=)` returns the page's rows and the
+    total itself (so it can read both in one query); otherwise the queryset is
+    counted and sliced.
+    """
 
     page_query_param = "page"
     per_page_query_param = "per_page"
@@ -50,9 +55,12 @@ class EnvelopePagination(BasePagination):
             positive_int(request.query_params.get(self.page_query_param), 1),
             MAX_PAGE,
         )
-        count = getattr(view, "count_queryset", None)
-        self.total = count(queryset) if callable(count) else _count(queryset)
         start = (self.page - 1) * self.per_page
+        read_page = getattr(view, "page_of", None)
+        if callable(read_page):
+            rows, self.total = read_page(queryset, limit=self.per_page, offset=start)
+            return list(rows)
+        self.total = _count(queryset)
         if start >= self.total:
             return []
         return list(queryset[start : start + self.per_page])

@@ -12,25 +12,30 @@ from django.contrib.contenttypes.models import ContentType
 from clients.models import Activity, Client
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
+from documents.models import Document
 from tests.clients.support import CLIENTS, GROUPS, client_url
 from tests.factories import ClientFactory, GroupSettingFactory
 
 TOKEN = 1
-READ = 3  # client(s), contacts, documents
-LIST = TOKEN + 1 + READ  # + count
-LIST_WITH_ACTIVITIES = LIST + 1  # the group comes with the page (JOIN)
+# The live contacts of the page's clients. Documents cost one more query, and only
+# when a client shown has any (`test_documents_add_one_query_when_a_client_has_any`).
+CONTACTS = 1
+LIST = TOKEN + 1 + CONTACTS  # the page carries the company's total
+COUNTED_LIST = TOKEN + 2 + CONTACTS  # count, page
+LIST_WITH_ACTIVITIES = COUNTED_LIST + 1  # the group comes with the page (JOIN)
 LIST_WITH_LEDGER = LIST_WITH_ACTIVITIES + 1
-SHOW = TOKEN + READ
+SHOW = TOKEN + 1 + CONTACTS
 # savepoint, lock company, number check, counter, insert client, contacts_sync
 # (savepoint, insert, release), activity, release; then the client is re-read.
-CREATE = TOKEN + 10 + READ
+CREATE = TOKEN + 10 + 1 + CONTACTS
 # client check, savepoint, lock client, update, contacts_sync (savepoint, read,
 # soft-delete, insert, ..., release), activity, release; then the re-read.
-UPDATE = TOKEN + 12 + READ
+UPDATE = TOKEN + 12 + 1 + CONTACTS
 # client check, savepoint, lock, update, activity, release; then the re-read.
-DELETE = TOKEN + 6 + READ
-# ids check, savepoint, lock, update, activities, release, count; then the page.
-BULK = TOKEN + 7 + READ
+DELETE = TOKEN + 6 + 1 + CONTACTS
+# ids check, savepoint, lock, update, activities, release; then the page, whose
+# total is the number of ids.
+BULK = TOKEN + 6 + 1 + CONTACTS
 GROUP_LIST = TOKEN + 2  # count, page
 
 
@@ -106,6 +111,63 @@ def test_the_list_with_every_include(
     include = "activities,group_settings,ledger,system_logs"
     with django_assert_num_queries(LIST_WITH_LEDGER):
         warm.get(CLIENTS, {"per_page": per_page, "include": include})
+
+
+@pytest.mark.parametrize("per_page", [20, 500])
+def test_a_filtered_list_counts_its_rows(
+    warm, many_clients, django_assert_num_queries, per_page
+):
+    with django_assert_num_queries(COUNTED_LIST):
+        response = warm.get(CLIENTS, {"per_page": per_page, "balance": "gte:0"})
+    assert response.json()["meta"]["pagination"]["total"] == 60
+
+
+def test_a_page_past_the_end_reads_the_total_alone(
+    warm, many_clients, django_assert_num_queries
+):
+    with django_assert_num_queries(TOKEN + 2):  # the empty page, the total
+        response = warm.get(CLIENTS, {"page": 9})
+    assert response.json()["data"] == []
+    assert response.json()["meta"]["pagination"]["total"] == 60
+
+
+@pytest.mark.parametrize("per_page", [20, 500])
+def test_a_member_who_sees_only_their_clients_gets_a_counted_list(
+    make_member, company, many_clients, django_assert_num_queries, per_page
+):
+    member = make_member(company, is_owner=False, is_admin=False)
+    Client.objects.filter(pk__in=[c.pk for c in many_clients[:30]]).update(
+        assigned_user=member.membership.user
+    )
+    assert member.api.get(CLIENTS).status_code == 200
+    with django_assert_num_queries(COUNTED_LIST):
+        response = member.api.get(CLIENTS, {"per_page": per_page})
+    assert response.json()["meta"]["pagination"]["total"] == 30
+    with django_assert_num_queries(SHOW):
+        assert member.api.get(client_url(many_clients[0].pk)).status_code == 200
+
+
+@pytest.mark.parametrize("per_page", [20, 500])
+def test_documents_add_one_query_when_a_client_has_any(
+    warm, company, many_clients, django_assert_num_queries, per_page
+):
+    owner_type = ContentType.objects.get_for_model(Client)
+    for client in many_clients[::3]:
+        Document.objects.create(
+            company=company,
+            owner_type=owner_type,
+            owner_id=client.pk,
+            name="a.pdf",
+            type="pdf",
+            hash="x" * 40 + ".pdf",
+            path="k/documents/x.pdf",
+        )
+    with django_assert_num_queries(LIST + 1):
+        response = warm.get(CLIENTS, {"per_page": per_page})
+    rows = response.json()["data"]
+    assert sum(len(row["documents"]) for row in rows) == len(rows[::3])
+    with django_assert_num_queries(SHOW + 1):
+        warm.get(client_url(many_clients[0].pk))
 
 
 def test_show_and_edit(warm, many_clients, django_assert_num_queries):
