@@ -166,11 +166,7 @@ class ClientViewSet(CompanyScopedViewSet):
         the total is counted, from the trigger-kept count when that is the answer.
         """
         sees_all = self.membership.can("view", "client")
-        whole_company = (
-            sees_all
-            and self.action == "list"
-            and not filters_sent(self.request, ClientFilterSet)
-        )
+        whole_company = self.lists_whole_company
         if whole_company and not self.includes:
             clients, total = company_client_page(
                 company=self.company, limit=limit, offset=offset
@@ -189,6 +185,16 @@ class ClientViewSet(CompanyScopedViewSet):
     # Set by a bulk action: how many clients its answer lists (all were checked to
     # be the company's), so a member who sees every client needs no count.
     known_total: int | None = None
+
+    @cached_property
+    def lists_whole_company(self) -> bool:
+        """A list of every client of the company: no filter, and a member who sees
+        every client."""
+        return (
+            self.action == "list"
+            and not filters_sent(self.request, ClientFilterSet)
+            and self.membership.can("view", "client")
+        )
 
     def represent(self, client: Client) -> dict[str, Any]:
         return client_representation(client, self.request, self.includes)
@@ -257,7 +263,10 @@ class ClientViewSet(CompanyScopedViewSet):
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018 - an unknown include answers 400 before any query
-        queryset = self.filter_queryset(self.get_queryset())
+        if self.lists_whole_company and not self.includes:
+            queryset = Client.objects.none()  # `page_of` reads the page itself
+        else:
+            queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response([self.represent(c) for c in page or []])
 

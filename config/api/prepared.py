@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from threading import Lock
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import DateTimeField, Model, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.expressions import BaseExpression
@@ -84,6 +84,7 @@ class PreparedQuery:
 
     def rows(self, **values: Any) -> list[list[Any]]:
         """Run the query with `values`; rows as lists of converted column values."""
+        connection = connections[DEFAULT_DB_ALIAS]
         if self.paged:
             limit, offset = int(values.pop("limit")), int(values.pop("offset"))
         shape = tuple(
@@ -96,7 +97,9 @@ class PreparedQuery:
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = self._compiled.get(key) or self._compile(key, shape)
+                compiled = self._compiled.get(key) or self._compile(
+                    connection, key, shape
+                )
         params = list(compiled.params)
         for slot in compiled.slots:
             value = values[slot.name]
@@ -109,18 +112,18 @@ class PreparedQuery:
             params += [limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        rows = [list(row) for row in fetched]
-        if compiled.converters:
+            rows = [list(row) for row in cursor.fetchall()]
+        for position, converters, expression in compiled.converters:
             for row in rows:
-                for position, converters, expression in compiled.converters:
-                    value = row[position]
-                    for convert in converters:
-                        value = convert(value, expression, connection)
-                    row[position] = value
+                value = row[position]
+                for convert in converters:
+                    value = convert(value, expression, connection)
+                row[position] = value
         return rows
 
-    def _compile(self, key: tuple[Any, ...], shape: tuple[Any, ...]) -> _Compiled:
+    def _compile(
+        self, connection: Any, key: tuple[Any, ...], shape: tuple[Any, ...]
+    ) -> _Compiled:
         markers: dict[Any, tuple[str, int | None]] = {}
         arguments: dict[str, Any] = {}
         for name, kind in shape:
@@ -189,6 +192,6 @@ def instance_from_row(
     obj.__dict__.update(zip(names, values, strict=False))
     state = ModelState()
     state.adding = False
-    state.db = connection.alias
+    state.db = DEFAULT_DB_ALIAS
     obj._state = state
     return obj
