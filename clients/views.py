@@ -263,6 +263,7 @@ class ClientViewSet(CompanyScopedViewSet):
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018 - an unknown include answers 400 before any query
+        queryset: QuerySet[Client]
         if self.lists_whole_company and not self.includes:
             queryset = Client.objects.none()  # `page_of` reads the page itself
         else:
