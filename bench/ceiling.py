@@ -5,7 +5,12 @@ must do (authentication, validation, the full object shape) and so mark the prac
 ceiling of this stack: the product's figures are reported as a ratio to these.
 """
 
+import json
+
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 from clients.models import Client
 from contacts.models import ClientContact
@@ -70,6 +75,47 @@ def ceiling_list(request: HttpRequest, company_id: int) -> JsonResponse:
         .values(*CLIENT_FIELDS)[:20]
     )
     return JsonResponse({"data": _with_contacts(rows)})
+
+
+def ceiling_filtered(request: HttpRequest, company_id: int) -> JsonResponse:
+    """The page of `balance=gt:100&sort=balance|desc`, without its total."""
+    rows = list(
+        Client.objects.filter(company_id=company_id, balance__gt=100)
+        .order_by("-balance", "-id")
+        .values(*CLIENT_FIELDS)[:20]
+    )
+    return JsonResponse({"data": _with_contacts(rows)})
+
+
+@csrf_exempt
+def ceiling_create(request: HttpRequest, company_id: int) -> JsonResponse:
+    """A client and its contacts inserted from a JSON body (no numbering)."""
+    body = json.loads(request.body)
+    with transaction.atomic():
+        client = Client.objects.create(company_id=company_id, name=body["name"])
+        ClientContact.objects.bulk_create(
+            ClientContact(
+                company_id=company_id,
+                client=client,
+                first_name=contact.get("first_name", ""),
+                email=contact.get("email", ""),
+                is_primary=bool(contact.get("is_primary")),
+            )
+            for contact in body["contacts"]
+        )
+    return JsonResponse({"data": {"id": client.pk}})
+
+
+@csrf_exempt
+def ceiling_archive(request: HttpRequest, company_id: int) -> JsonResponse:
+    """Archive the clients of a JSON list of primary keys in one UPDATE."""
+    ids = json.loads(request.body)["ids"]
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Client.objects.filter(
+            company_id=company_id, pk__in=ids, archived_at__isnull=True
+        ).update(archived_at=now, updated_at=now)
+    return JsonResponse({"data": {"archived": changed}})
 
 
 def ceiling_show(request: HttpRequest, company_id: int, pk: int) -> JsonResponse:

@@ -54,6 +54,7 @@ class Scenario:
     ceiling: str | None = None
     body: str | None = None
     method: str = "GET"
+    ceiling_body: str | None = None
     product: list[Load] = field(default_factory=list)
     bare: list[Load] = field(default_factory=list)
     queries: int | None = None
@@ -152,10 +153,11 @@ def prepare(db: str, size: int) -> dict[str, str]:
         )
         log(f"[{db}] seeded in {time.monotonic() - started:.0f}s")
     if db == "postgres":
-        # Fresh planner statistics, as autovacuum keeps them in production (it may be
-        # off on a test machine); without them PostgreSQL picks scans for lookups.
+        # Statistics and visibility maps as autovacuum keeps them in production (it
+        # may be off on a test machine): without them PostgreSQL picks scans for
+        # lookups and can't count from an index alone.
         subprocess.run(
-            ["psql", env["DATABASE_URL"], "-qc", "ANALYZE"],
+            ["psql", env["DATABASE_URL"], "-qc", "VACUUM ANALYZE"],
             check=True,
             capture_output=True,
         )
@@ -228,7 +230,12 @@ def _latency(output: str, percentile: str) -> float:
 
 
 def run_wrk(
-    wrk: str, port: int, scenario: Scenario, url_path: str, seconds: int
+    wrk: str,
+    port: int,
+    url_path: str,
+    seconds: int,
+    method: str = "GET",
+    body: str | None = None,
 ) -> Load:
     args = [
         wrk,
@@ -241,10 +248,10 @@ def run_wrk(
         f"http://127.0.0.1:{port}{url_path}",
     ]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        if scenario.method != "GET":
+        if method != "GET":
             script.write(
-                f"wrk.method = {json.dumps(scenario.method)}\n"
-                f"wrk.body = {json.dumps(scenario.body or '')}\n"
+                f"wrk.method = {json.dumps(method)}\n"
+                f"wrk.body = {json.dumps(body or '')}\n"
                 'wrk.headers["Content-Type"] = "application/json"\n'
             )
             script.flush()
@@ -261,18 +268,38 @@ def run_wrk(
     )
 
 
-def scenarios_for(port: int, env: dict[str, str]) -> list[Scenario]:
-    body, _ = request(port, "/api/v1/clients?per_page=1000&sort=id|asc")
+@dataclass
+class Setup:
+    """What the scenarios need: the company, and clients' ids in both forms."""
+
+    company_id: str
+    pks: list[int]
+    hashids: list[str]
+
+
+def setup_for(port: int, env: dict[str, str]) -> Setup:
+    body, _ = request(port, "/api/v1/clients?per_page=5000&sort=id|asc")
     hashids = [row["id"] for row in body["data"]]
-    ids = manage(
-        env,
-        "shell",
-        "-c",
-        "from clients.models import Client; c = Client.objects.filter("
-        "company__name='Bench').order_by('id').values_list('company_id', 'id').first();"
-        "print(c[0], c[1])",
-    ).split()
-    company_id, first_pk = ids[-2], ids[-1]
+    found = (
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from clients.models import Client; rows = list(Client.objects.filter("
+            "company__name='Bench').order_by('id').values_list('company_id', 'id')"
+            "[:5000]); print(rows[0][0], *[pk for _, pk in rows])",
+        )
+        .splitlines()[-1]
+        .split()
+    )
+    return Setup(
+        company_id=found[0], pks=[int(pk) for pk in found[1:]], hashids=hashids
+    )
+
+
+def scenarios_for(setup: Setup) -> list[Scenario]:
+    company_id, hashids = setup.company_id, setup.hashids
+    ceiling = f"/bench/ceiling/{company_id}"
     create = json.dumps(
         {
             "name": "Bench Create",
@@ -282,36 +309,69 @@ def scenarios_for(port: int, env: dict[str, str]) -> list[Scenario]:
             ],
         }
     )
-    bulk = json.dumps({"action": "archive", "ids": hashids[:1000]})
     return [
-        Scenario(
-            "list (20 x contacts)",
-            "/api/v1/clients",
-            f"/bench/ceiling/{company_id}/clients",
-        ),
+        Scenario("list (20 x contacts)", "/api/v1/clients", f"{ceiling}/clients"),
         Scenario(
             "list filtered+sorted",
             "/api/v1/clients?balance=gt:100&sort=balance|desc",
-            f"/bench/ceiling/{company_id}/clients",
+            f"{ceiling}/filtered",
         ),
         Scenario(
             "show",
             f"/api/v1/clients/{hashids[0]}",
-            f"/bench/ceiling/{company_id}/clients/{first_pk}",
+            f"{ceiling}/clients/{setup.pks[0]}",
         ),
-        Scenario("create (2 contacts)", "/api/v1/clients", method="POST", body=create),
         Scenario(
-            "bulk archive 1,000 ids", "/api/v1/clients/bulk", method="POST", body=bulk
+            "create (2 contacts)",
+            "/api/v1/clients",
+            f"{ceiling}/create",
+            method="POST",
+            body=create,
+            ceiling_body=create,
+        ),
+        Scenario(
+            "bulk archive 1,000 ids",
+            "/api/v1/clients/bulk",
+            f"{ceiling}/archive",
+            method="POST",
+            body=json.dumps({"action": "archive", "ids": hashids[:1000]}),
+            ceiling_body=json.dumps({"ids": setup.pks[:1000]}),
         ),
     ]
 
 
-def measure(db: str, size: int, wrk: str, rounds: int, seconds: int) -> list[Scenario]:
+@dataclass
+class BulkAtScale:
+    """Single 5,000-id archive requests, each after a restore of the same ids."""
+
+    ids: int
+    times_ms: list[float]
+    queries: int
+
+
+def bulk_at_scale(port: int, setup: Setup, repeats: int) -> BulkAtScale:
+    ids = setup.hashids[:5000]
+    times, queries = [], 0
+    for _ in range(repeats):
+        restore = json.dumps({"action": "restore", "ids": ids})
+        request(port, "/api/v1/clients/bulk", "POST", restore)
+        archive = json.dumps({"action": "archive", "ids": ids})
+        started = time.perf_counter()
+        _, headers = request(port, "/api/v1/clients/bulk", "POST", archive)
+        times.append((time.perf_counter() - started) * 1000)
+        queries = int(headers.get("X-Query-Count", "0"))
+    return BulkAtScale(ids=len(ids), times_ms=times, queries=queries)
+
+
+def measure(
+    db: str, size: int, wrk: str, rounds: int, seconds: int
+) -> tuple[list[Scenario], BulkAtScale]:
     env = prepare(db, size)
     port = free_port()
     server = start_server(env, port)
     try:
-        scenarios = scenarios_for(port, env)
+        setup = setup_for(port, env)
+        scenarios = scenarios_for(setup)
         for scenario in scenarios:
             # The second request is counted: the first of a minute also records the
             # token's last use.
@@ -324,12 +384,27 @@ def measure(db: str, size: int, wrk: str, rounds: int, seconds: int) -> list[Sce
                 log(f"[{db} {size:,}] {scenario.name}: {round_number + 1}/{rounds}")
                 if scenario.ceiling:
                     scenario.bare.append(
-                        run_wrk(wrk, port, scenario, scenario.ceiling, seconds)
+                        run_wrk(
+                            wrk,
+                            port,
+                            scenario.ceiling,
+                            seconds,
+                            scenario.method,
+                            scenario.ceiling_body,
+                        )
                     )
                 scenario.product.append(
-                    run_wrk(wrk, port, scenario, scenario.path, seconds)
+                    run_wrk(
+                        wrk,
+                        port,
+                        scenario.path,
+                        seconds,
+                        scenario.method,
+                        scenario.body,
+                    )
                 )
-        return scenarios
+        log(f"[{db} {size:,}] bulk archive of 5,000 ids")
+        return scenarios, bulk_at_scale(port, setup, repeats=max(rounds, 3))
     finally:
         stop_server(server)
 
@@ -340,13 +415,15 @@ def median(loads: list[Load], attribute: str) -> float:
     )
 
 
-def report(db: str, size: int, scenarios: list[Scenario]) -> list[dict[str, object]]:
+def report(
+    db: str, size: int, scenarios: list[Scenario], bulk: BulkAtScale
+) -> list[dict[str, object]]:
     print(f"\n{db} · {size:,} clients · gunicorn 2 sync workers · wrk -t2 -c4")
     header = f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>5}"
     header += f"{'ceiling req/s':>15}{'ratio':>8}"
     print(header)
     print("-" * len(header))
-    rows = []
+    rows: list[dict[str, object]] = []
     for scenario in scenarios:
         rps = median(scenario.product, "rps")
         ceiling = median(scenario.bare, "rps")
@@ -369,7 +446,42 @@ def report(db: str, size: int, scenarios: list[Scenario]) -> list[dict[str, obje
                 "ratio": rps / ceiling if ceiling else None,
             }
         )
+    took = statistics.median(bulk.times_ms)
+    print(
+        f"bulk archive of {bulk.ids:,} ids, one request at a time: median {took:.0f} ms"
+        f" (max {max(bulk.times_ms):.0f} ms over {len(bulk.times_ms)}), "
+        f"{bulk.queries} SQL"
+    )
+    rows.append(
+        {
+            "db": db,
+            "size": size,
+            "endpoint": f"bulk archive {bulk.ids} ids (single)",
+            "p50_ms": took,
+            "max_ms": max(bulk.times_ms),
+            "queries": bulk.queries,
+        }
+    )
     return rows
+
+
+def report_growth(rows: list[dict[str, object]]) -> None:
+    """How the default list page's p50 grows with the company's size, per database."""
+    lists = [row for row in rows if row["endpoint"] == "list (20 x contacts)"]
+    for db in dict.fromkeys(str(row["db"]) for row in lists):
+        sizes = sorted(
+            (row for row in lists if row["db"] == db),
+            key=lambda row: int(str(row["size"])),
+        )
+        if len(sizes) < 2:
+            continue
+        base = float(str(sizes[0]["p50_ms"]))
+        steps = ", ".join(
+            f"{int(str(row['size'])):,}: {float(str(row['p50_ms'])):.1f} ms "
+            f"({float(str(row['p50_ms'])) / base:.2f}x)"
+            for row in sizes
+        )
+        print(f"default list p50 on {db} by size: {steps}")
 
 
 def main() -> None:
@@ -393,8 +505,10 @@ def main() -> None:
     all_rows: list[dict[str, object]] = []
     for db in options.db.split(","):
         for size in (int(s) for s in options.sizes.split(",")):
-            scenarios = measure(db, size, wrk, options.rounds, options.seconds)
-            all_rows.extend(report(db, size, scenarios))
+            scenarios, bulk = measure(db, size, wrk, options.rounds, options.seconds)
+            all_rows.extend(report(db, size, scenarios, bulk))
+    print()
+    report_growth(all_rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(all_rows, indent=2))

@@ -2,13 +2,22 @@
 
 from django.urls import path
 
-from bench.ceiling import ceiling_list, ceiling_show
+from bench.ceiling import (
+    ceiling_archive,
+    ceiling_create,
+    ceiling_filtered,
+    ceiling_list,
+    ceiling_show,
+)
 from config.urls import handler400, handler404, handler500
 from config.urls import urlpatterns as product_urls
 
 urlpatterns = [
     path("bench/ceiling/<int:company_id>/clients", ceiling_list),
     path("bench/ceiling/<int:company_id>/clients/<int:pk>", ceiling_show),
+    path("bench/ceiling/<int:company_id>/filtered", ceiling_filtered),
+    path("bench/ceiling/<int:company_id>/create", ceiling_create),
+    path("bench/ceiling/<int:company_id>/archive", ceiling_archive),
     *product_urls,
 ]
 
