@@ -169,6 +169,9 @@ class Client(SoftStateModel):
             ),
         ]
         indexes = [
+            # The list's default order and keyset pages, whatever other companies
+            # hold (the foreign key's own index is not in id order).
+            models.Index(fields=["company", "id"], name="client_company_id"),
             models.Index(
                 fields=["company", "is_deleted", "archived_at"],
                 name="client_company_state",

@@ -61,6 +61,7 @@ from clients.settings_rules import new_client_settings
 from config.api.errors import ApiError, NotFoundError
 from config.api.filters import filters_sent
 from config.api.hashids import decode_id, encode_id
+from config.api.pagination import EnvelopePagination
 from config.api.viewsets import CompanyScopedViewSet
 
 MAX_BULK_IDS = 5000
@@ -182,6 +183,14 @@ class ClientViewSet(CompanyScopedViewSet):
         attach_contacts_and_documents(clients)
         return clients, total
 
+    def page_after(
+        self, queryset: QuerySet[Client], *, after: int, limit: int
+    ) -> list[Client]:
+        """A keyset page (`after=`): the next clients by id, no count, no OFFSET."""
+        clients = list(queryset.filter(pk__gt=after).order_by("id")[:limit])
+        attach_contacts_and_documents(clients)
+        return clients
+
     # Set by a bulk action: how many clients its answer lists (all were checked to
     # be the company's), so a member who sees every client needs no count.
     known_total: int | None = None
@@ -264,7 +273,8 @@ class ClientViewSet(CompanyScopedViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018 - an unknown include answers 400 before any query
         queryset: QuerySet[Client]
-        if self.lists_whole_company and not self.includes:
+        keyset = EnvelopePagination.after_query_param in request.query_params
+        if self.lists_whole_company and not self.includes and not keyset:
             queryset = Client.objects.none()  # `page_of` reads the page itself
         else:
             queryset = self.filter_queryset(self.get_queryset())

@@ -1,15 +1,19 @@
-"""Page-number pagination in upstream's `{"data", "meta": {"pagination"}}` envelope."""
+"""Page-number pagination in upstream's `{"data", "meta": {"pagination"}}` envelope,
+and keyset pages (`after=`) for reading a whole list without counting it."""
 
 import math
 from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
+
+from config.api.hashids import decode_id, encode_id
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 5000
@@ -33,10 +37,17 @@ class EnvelopePagination(BasePagination):
     A view with `page_of(queryset, limit=, offset=)` returns the page's rows and the
     total itself (so it can read both in one query); otherwise the queryset is
     counted and sliced.
+
+    `after=<id>` (empty for the start) switches to keyset pages for exports: the
+    rows after that id in id order, no total and no OFFSET, so every page costs
+    the same however deep; `next_after` names the next page's `after` until the
+    last page. A view with `page_after(queryset, after=, limit=)` reads it itself.
     """
 
     page_query_param = "page"
     per_page_query_param = "per_page"
+    after_query_param = "after"
+    keyset = False
 
     def paginate_queryset(
         self,
@@ -55,6 +66,8 @@ class EnvelopePagination(BasePagination):
             positive_int(request.query_params.get(self.page_query_param), 1),
             MAX_PAGE,
         )
+        if self.after_query_param in request.query_params:
+            return self.keyset_page(queryset, request, view)
         start = (self.page - 1) * self.per_page
         read_page = getattr(view, "page_of", None)
         if callable(read_page):
@@ -64,6 +77,42 @@ class EnvelopePagination(BasePagination):
         if start >= self.total:
             return []
         return list(queryset[start : start + self.per_page])
+
+    def keyset_page(
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: Any
+    ) -> list[Any]:
+        raw = request.query_params.get(self.after_query_param, "")
+        after = 0 if raw == "" else decode_id(raw)
+        if after is None:
+            raise ValidationError({"after": ["The after must be an id of the list."]})
+        if "sort" in request.query_params:
+            raise ValidationError(
+                {"sort": ["Pages by `after` are in id order; leave out sort."]}
+            )
+        self.keyset = True
+        read_page = getattr(view, "page_after", None)
+        if callable(read_page):
+            rows = list(read_page(queryset, after=after, limit=self.per_page))
+        else:
+            assert isinstance(queryset, QuerySet)
+            rows = list(queryset.filter(pk__gt=after).order_by("pk")[: self.per_page])
+        self.next_after = encode_id(rows[-1].pk) if len(rows) == self.per_page else ""
+        return rows
+
+    def keyset_meta(self, count: int) -> dict[str, Any]:
+        links: dict[str, str] = {}
+        if self.next_after:
+            links["next"] = replace_query_param(
+                self.request.build_absolute_uri(),
+                self.after_query_param,
+                self.next_after,
+            )
+        return {
+            "count": count,
+            "per_page": self.per_page,
+            "next_after": self.next_after,
+            "links": links,
+        }
 
     def pagination_meta(self, count: int) -> dict[str, Any]:
         total_pages = max(1, math.ceil(self.total / self.per_page))
@@ -87,9 +136,8 @@ class EnvelopePagination(BasePagination):
         }
 
     def get_paginated_response(self, data: Any) -> Response:
-        return Response(
-            {"data": data, "meta": {"pagination": self.pagination_meta(len(data))}}
-        )
+        meta = self.keyset_meta if self.keyset else self.pagination_meta
+        return Response({"data": data, "meta": {"pagination": meta(len(data))}})
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -108,6 +156,7 @@ class EnvelopePagination(BasePagination):
                                 "per_page": {"type": "integer"},
                                 "current_page": {"type": "integer"},
                                 "total_pages": {"type": "integer"},
+                                "next_after": {"type": "string"},
                                 "links": {
                                     "type": "object",
                                     "properties": {
@@ -130,6 +179,17 @@ class EnvelopePagination(BasePagination):
                 "required": False,
                 "description": "Page number, from 1; a page past the end is empty.",
                 "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.after_query_param,
+                "in": "query",
+                "required": False,
+                "description": (
+                    "Keyset pages for exports: the rows after this id, in id order, "
+                    "without a total (empty for the first page; then `next_after`). "
+                    "Not combined with `sort` or `page`."
+                ),
+                "schema": {"type": "string"},
             },
             {
                 "name": self.per_page_query_param,

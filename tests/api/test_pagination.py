@@ -1,5 +1,6 @@
 import pytest
 
+from config.api.hashids import decode_id
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.urls("tests.api.urls")
@@ -65,3 +66,32 @@ def test_the_list_shows_hashed_ids_and_unix_times(api, owner):
     row = api.get(URL).json()["data"][0]
     assert row["id"] != str(owner.membership.pk)
     assert isinstance(row["created_at"], int) and row["created_at"] > 1_600_000_000
+
+
+def test_after_pages_through_every_row_in_id_order_without_a_total(api, five_members):
+    seen, after = [], ""
+    for _ in range(5):
+        body = api.get(URL, {"per_page": 2, "after": after}).json()
+        seen += [row["id"] for row in body["data"]]
+        pagination = body["meta"]["pagination"]
+        assert "total" not in pagination
+        after = pagination["next_after"]
+        if not after:
+            break
+        assert f"after={after}" in pagination["links"]["next"]
+    assert len(seen) == 5
+    assert seen == sorted(seen, key=lambda hashid: decode_id(hashid) or 0)
+
+
+def test_after_an_undecodable_id_is_a_422(api, five_members):
+    response = api.get(URL, {"after": "not-an-id"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "after": ["The after must be an id of the list."]
+    }
+
+
+def test_after_with_a_sort_is_a_422(api, five_members):
+    response = api.get(URL, {"after": "", "sort": "id|desc"})
+    assert response.status_code == 422
+    assert "sort" in response.json()["errors"]
