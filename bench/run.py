@@ -351,7 +351,8 @@ class BulkAtScale:
 
 def bulk_at_scale(port: int, setup: Setup, repeats: int) -> BulkAtScale:
     ids = setup.hashids[:5000]
-    times, queries = [], 0
+    times: list[float] = []
+    queries: list[int] = []
     for _ in range(repeats):
         restore = json.dumps({"action": "restore", "ids": ids})
         request(port, "/api/v1/clients/bulk", "POST", restore)
@@ -359,8 +360,10 @@ def bulk_at_scale(port: int, setup: Setup, repeats: int) -> BulkAtScale:
         started = time.perf_counter()
         _, headers = request(port, "/api/v1/clients/bulk", "POST", archive)
         times.append((time.perf_counter() - started) * 1000)
-        queries = int(headers.get("X-Query-Count", "0"))
-    return BulkAtScale(ids=len(ids), times_ms=times, queries=queries)
+        queries.append(int(headers.get("X-Query-Count", "0")))
+    # The fewest: a request that is the token's first of a minute also records its
+    # use (one UPDATE), which is not the bulk action's.
+    return BulkAtScale(ids=len(ids), times_ms=times, queries=min(queries))
 
 
 def measure(

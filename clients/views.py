@@ -58,6 +58,7 @@ from clients.services import (
     group_settings_change_state,
 )
 from clients.settings_rules import new_client_settings
+from companies.models import Membership
 from config.api.errors import ApiError, NotFoundError
 from config.api.filters import filters_sent
 from config.api.hashids import decode_id, encode_id
@@ -153,9 +154,14 @@ class ClientViewSet(CompanyScopedViewSet):
     def get_queryset(self) -> QuerySet[Client]:
         if getattr(self, "swagger_fake_view", False):
             return Client.objects.none()
+        return self.shown_clients(self.membership)
+
+    def shown_clients(self, membership: Membership | None) -> QuerySet[Client]:
+        """The clients as the views show them (of `membership`, or all), with the
+        includes and the documents flag; contacts and documents are attached after."""
         return with_document_flag(
             clients_with_includes(
-                company=self.company, membership=self.membership, includes=self.includes
+                company=self.company, membership=membership, includes=self.includes
             )
         )
 
@@ -218,12 +224,7 @@ class ClientViewSet(CompanyScopedViewSet):
         ):
             client = company_client(company=self.company, pk=pk)
         else:
-            queryset = with_document_flag(
-                clients_with_includes(
-                    company=self.company, membership=membership, includes=self.includes
-                )
-            )
-            rows = list(queryset.filter(pk=pk)[:1])
+            rows = list(self.shown_clients(membership).filter(pk=pk)[:1])
             client = rows[0] if rows else None
         if client is not None:
             attach_contacts_and_documents([client])
