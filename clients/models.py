@@ -78,8 +78,13 @@ class Client(SoftStateModel):
         "other",
     )
 
+    # No index of its own: `client_company_id` (company, id) leads with it, and every
+    # index is one more entry to write on each insert and update.
     company = models.ForeignKey(
-        "companies.Company", on_delete=models.CASCADE, related_name="clients"
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="clients",
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,12 +231,14 @@ class Activity(models.Model):
         blank=True,
         related_name="+",
     )
+    # Served by `activity_client_recent` (client, -created_at), which leads with it.
     client = models.ForeignKey(
         Client,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="activities",
+        db_index=False,
     )
     activity_type_id = models.PositiveIntegerField()
     notes = models.TextField(blank=True, default="")
