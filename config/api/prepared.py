@@ -27,12 +27,12 @@ from django.db.models.expressions import BaseExpression
 # Markers far outside any primary key or count, so none can collide with a value.
 _INT_MARKER_BASE = -(2**62)
 _STR_MARKER = "\x00prepared-marker-{}\x00"
-# IN lists are compiled for lengths 1, 2, 4, 8...; shorter lists repeat their last
-# value, which IN ignores. A page of up to 5,000 ids needs at most 14 shapes.
 Converter = Callable[[Any, Any, Any], Any]
 
 
 def _bucket(length: int) -> int:
+    """IN lists are compiled for lengths 1, 2, 4, 8...; a shorter list repeats its
+    last value, which IN ignores. Up to 5,000 ids need at most 14 shapes."""
     size = 1
     while size < length:
         size *= 2
@@ -87,6 +87,9 @@ class PreparedQuery:
         connection = connections[DEFAULT_DB_ALIAS]
         if self.paged:
             limit, offset = int(values.pop("limit")), int(values.pop("offset"))
+        for name, value in values.items():
+            if not isinstance(value, int | str | list):
+                raise TypeError(f"{name}: a prepared query binds int, str or list.")
         shape = tuple(
             sorted(
                 (name, _bucket(len(value)) if isinstance(value, list) else type(value))
@@ -137,12 +140,14 @@ class PreparedQuery:
             raise ValueError("A prepared query is sliced by `limit`/`offset` only.")
         compiler = queryset.query.get_compiler(using=connection.alias)
         sql, params = compiler.as_sql()
-        slots = []
+        slots: list[_Slot] = []
+        seen: set[Any] = set()
         for position, param in enumerate(params):
             if isinstance(param, int | str) and param in markers:
                 name, item = markers[param]
                 slots.append(_Slot(position, name, item))
-        missing = {name for name, _ in markers.values()} - {s.name for s in slots}
+                seen.add(param)
+        missing = {markers[marker][0] for marker in markers.keys() - seen}
         if missing:
             raise ValueError(
                 f"Parameters {sorted(missing)} did not reach the SQL as values; "
@@ -189,6 +194,7 @@ def instance_from_row(
     `Model.__init__` (which costs more than reading the row); only for rows that
     hold every concrete column."""
     obj = model.__new__(model)
+    # `values` may go on past the columns (annotations); those are the caller's.
     obj.__dict__.update(zip(names, values, strict=False))
     state = ModelState()
     state.adding = False

@@ -114,3 +114,9 @@ def test_an_instance_from_a_row_is_a_saved_instance():
     fresh.name = "Grace"
     fresh.save(update_fields=["name"])
     assert Client.objects.get(pk=client.pk).name == "Grace"
+
+
+def test_a_value_of_another_type_is_refused():
+    query = PreparedQuery(names_of)
+    with pytest.raises(TypeError, match="company_id"):
+        query.rows(company_id=Decimal(1))
