@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
@@ -104,6 +104,11 @@ def activity_record(
     return activity
 
 
+# Client ids per INSERT … SELECT: the bulk maximum, well under SQLite's 32,766
+# bind parameters.
+ACTIVITY_INSERT_BATCH = 5000
+
+
 def activities_record_bulk(
     *,
     rows: Iterable[tuple[int, int]],
@@ -111,24 +116,38 @@ def activities_record_bulk(
     activity_type_id: int,
     notes: str | None = None,
 ) -> int:
-    """One activity per `(client_id, company_id)` row, written with bulk_create."""
-    now = timezone.now()
+    """One activity per `(client_id, company_id)` row.
+
+    The database writes them from the client rows in one INSERT … SELECT per 5,000
+    clients: `bulk_create` sent seven parameters a row (35,000 for a 5,000-id bulk
+    action) and built a model instance for each, most of a large archive's time.
+    """
+    client_ids = [client_id for client_id, _ in rows]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     text = ACTIVITY_NOTES.get(activity_type_id, "") if notes is None else notes
-    activities = [
-        Activity(
-            company_id=company_id,
-            client_id=client_id,
-            user_id=_user_id(user),
-            activity_type_id=activity_type_id,
-            notes=text,
-            created_at=now,
-            updated_at=now,
-        )
-        for client_id, company_id in rows
+    quote = connection.ops.quote_name
+    columns = [
+        "company_id",
+        "user_id",
+        "client_id",
+        "activity_type_id",
+        "notes",
+        "created_at",
+        "updated_at",
     ]
-    if activities:
-        Activity.objects.bulk_create(activities)
-    return len(activities)
+    with connection.cursor() as cursor:
+        for start in range(0, len(client_ids), ACTIVITY_INSERT_BATCH):
+            batch = client_ids[start : start + ACTIVITY_INSERT_BATCH]
+            cursor.execute(
+                f"INSERT INTO {quote(Activity._meta.db_table)} "
+                f"({', '.join(quote(column) for column in columns)}) "
+                f"SELECT {quote('company_id')}, %s, {quote('id')}, %s, %s, %s, %s "
+                f"FROM {quote(Client._meta.db_table)} "
+                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(batch))}) "
+                f"ORDER BY {quote('id')}",
+                [_user_id(user), activity_type_id, text, now, now, *batch],
+            )
+    return len(client_ids)
 
 
 # ---------------------------------------------------------------------------

@@ -181,8 +181,12 @@ class ClientViewSet(CompanyScopedViewSet):
         else:
             if whole_company:
                 total = company_client_total(company=self.company)
-            elif sees_all and self.known_total is not None:
-                total = self.known_total
+            elif sees_all and self.bulk_pks is not None:
+                # A bulk answer lists the ids it was given, by id, all the company's:
+                # the page is a slice of them, read by its own few ids.
+                window = self.bulk_pks[offset : offset + limit]
+                queryset = self.get_queryset().filter(pk__in=window)
+                total, offset = len(self.bulk_pks), 0
             else:
                 total = queryset.order_by().count()
             clients = list(queryset[offset : offset + limit]) if offset < total else []
@@ -197,9 +201,9 @@ class ClientViewSet(CompanyScopedViewSet):
         attach_contacts_and_documents(clients)
         return clients
 
-    # Set by a bulk action: how many clients its answer lists (all were checked to
-    # be the company's), so a member who sees every client needs no count.
-    known_total: int | None = None
+    # Set by a bulk action: the ids its answer lists, sorted (all were checked to be
+    # the company's), so a member who sees every client needs no count.
+    bulk_pks: list[int] | None = None
 
     @cached_property
     def lists_whole_company(self) -> bool:
@@ -402,7 +406,7 @@ class ClientViewSet(CompanyScopedViewSet):
             editable_by(self.membership)
         )
         self.run_bulk(options, targets)
-        self.known_total = len(pks)
+        self.bulk_pks = pks
         queryset = self.get_queryset().filter(pk__in=pks)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response([self.represent(c) for c in page or []])

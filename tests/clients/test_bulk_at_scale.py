@@ -57,3 +57,23 @@ def test_bulk_services_lock_a_distinct_queryset_too(owner):
     assert clients_archive(clients_queryset=searched, user=None) == 1
     client.refresh_from_db()
     assert client.archived_at is not None
+
+
+def test_a_bulk_answer_pages_through_the_given_ids_by_id(owner):
+    seed_clients(company=owner.company, count=30)
+    pks = list(Client.objects.order_by("id").values_list("pk", flat=True))
+    ids = [encode_id(pk) for pk in reversed(pks)]
+    second = owner.api.post(
+        f"{BULK}?per_page=20&page=2",
+        {"action": "archive", "ids": ids},
+        format="json",
+    ).json()
+    assert [row["id"] for row in second["data"]] == [encode_id(pk) for pk in pks[20:]]
+    assert second["meta"]["pagination"]["total"] == 30
+    beyond = owner.api.post(
+        f"{BULK}?per_page=20&page=3",
+        {"action": "restore", "ids": ids},
+        format="json",
+    ).json()
+    assert beyond["data"] == []
+    assert beyond["meta"]["pagination"]["total"] == 30

@@ -16,7 +16,7 @@ from unittest import mock
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from clients.models import Activity
 from config.api.hashids import encode_id
@@ -34,6 +34,22 @@ def injected(*args: Any, **kwargs: Any) -> Any:
 
 def fail_on(target: Any, attribute: str) -> AbstractContextManager[Any]:
     return mock.patch.object(target, attribute, side_effect=injected)
+
+
+@contextmanager
+def statement_fails(prefix: str) -> Iterator[None]:
+    """The database refuses every statement that starts with `prefix`."""
+
+    def refuse(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith(prefix):
+            raise DatabaseError("injected fault")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+ACTIVITY_INSERT = 'INSERT INTO "clients_activity"'
 
 
 @contextmanager
@@ -162,15 +178,15 @@ FAULTS: dict[str, tuple[Callable[[], AbstractContextManager[Any]], Request]] = {
     ),
     # Bulk: the clients are updated when their activities fail.
     "bulk archive: activities fail": (
-        lambda: fail_on(Activity.objects, "bulk_create"),
+        lambda: statement_fails(ACTIVITY_INSERT),
         bulk("archive"),
     ),
     "bulk delete: activities fail": (
-        lambda: fail_on(Activity.objects, "bulk_create"),
+        lambda: statement_fails(ACTIVITY_INSERT),
         bulk("delete"),
     ),
     "bulk update: activities fail": (
-        lambda: fail_on(Activity.objects, "bulk_create"),
+        lambda: statement_fails(ACTIVITY_INSERT),
         bulk("bulk_update", column="public_notes", new_value="changed"),
     ),
     # Upload: the first file is stored when the second cannot be.
