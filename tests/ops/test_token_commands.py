@@ -92,7 +92,7 @@ def test_create_token_refuses_a_locked_membership(owner):
 
 
 def test_revoke_token_by_value_makes_requests_answer_403(owner, client):
-    output = run("revoke_token", "--token", owner.token)
+    output = run("revoke_token", f"--token={owner.token}")
     assert output.startswith("Revoked token")
     response = client.get("/api/v1/ping", HTTP_X_API_TOKEN=owner.token)
     assert response.status_code == 403
@@ -139,7 +139,7 @@ def test_list_tokens_of_one_company(owner, outsider):
 
 def test_list_tokens_shows_use_and_revocation(owner, client):
     client.get("/api/v1/ping", HTTP_X_API_TOKEN=owner.token)
-    run("revoke_token", "--token", owner.token)
+    run("revoke_token", f"--token={owner.token}")
     row = run("list_tokens").strip().splitlines()[1]
     assert "never" not in row
     assert row.endswith("yes")
