@@ -5,7 +5,7 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -59,7 +59,7 @@ from clients.services import (
 )
 from clients.settings_rules import new_client_settings
 from companies.models import Membership
-from config.api.errors import ApiError, NotFoundError
+from config.api.errors import ApiError
 from config.api.filters import filters_sent
 from config.api.hashids import decode_id, encode_id
 from config.api.pagination import EnvelopePagination
@@ -168,25 +168,23 @@ class ClientViewSet(CompanyScopedViewSet):
     def page_of(
         self, queryset: QuerySet[Client], *, limit: int, offset: int
     ) -> tuple[list[Client], int]:
-        """The paginator's page and total. The whole-company list (no filter, a
-        member who sees every client) reads both in one prepared query; otherwise
-        the total is counted, from the trigger-kept count when that is the answer.
+        """The paginator's page and total, with contacts and documents attached.
+
+        The whole-company list reads both in one prepared query; a bulk answer for
+        a member who sees every client is a slice of its sorted ids; otherwise the
+        total is counted (from the trigger-kept count for the whole company).
         """
-        sees_all = self.membership.can("view", "client")
-        whole_company = self.lists_whole_company
-        if whole_company and not self.includes:
+        if self.reads_company_page:
             clients, total = company_client_page(
                 company=self.company, limit=limit, offset=offset
             )
+        elif self.bulk_pks is not None and self.sees_every_client:
+            window = self.bulk_pks[offset : offset + limit]
+            clients = list(self.get_queryset().filter(pk__in=window)) if window else []
+            total = len(self.bulk_pks)
         else:
-            if whole_company:
+            if self.lists_whole_company:
                 total = company_client_total(company=self.company)
-            elif sees_all and self.bulk_pks is not None:
-                # A bulk answer lists the ids it was given, by id, all the company's:
-                # the page is a slice of them, read by its own few ids.
-                window = self.bulk_pks[offset : offset + limit]
-                queryset = self.get_queryset().filter(pk__in=window)
-                total, offset = len(self.bulk_pks), 0
             else:
                 total = queryset.order_by().count()
             clients = list(queryset[offset : offset + limit]) if offset < total else []
@@ -206,26 +204,35 @@ class ClientViewSet(CompanyScopedViewSet):
     bulk_pks: list[int] | None = None
 
     @cached_property
+    def sees_every_client(self) -> bool:
+        return self.membership.can("view", "client")
+
+    @cached_property
     def lists_whole_company(self) -> bool:
         """A list of every client of the company: no filter, and a member who sees
         every client."""
         return (
             self.action == "list"
             and not filters_sent(self.request, ClientFilterSet)
-            and self.membership.can("view", "client")
+            and self.sees_every_client
         )
+
+    @cached_property
+    def reads_company_page(self) -> bool:
+        """The whole-company list by page number without includes: one prepared
+        query, and no ORM queryset or FilterSet built for it."""
+        keyset = EnvelopePagination.after_query_param in self.request.query_params
+        return self.lists_whole_company and not self.includes and not keyset
 
     def represent(self, client: Client) -> dict[str, Any]:
         return client_representation(client, self.request, self.includes)
 
     def read_client(self, pk: int, *, visible_only: bool = True) -> Client | None:
         """One client as the API shows it (any state), or None. Without includes,
-        for a member who sees every client, two prepared queries at most."""
+        for a member who sees every client, the client is one prepared query."""
         membership = self.membership if visible_only else None
         client: Client | None
-        if not self.includes and (
-            membership is None or membership.can("view", "client")
-        ):
+        if not self.includes and (membership is None or self.sees_every_client):
             client = company_client(company=self.company, pk=pk)
         else:
             rows = list(self.shown_clients(membership).filter(pk=pk)[:1])
@@ -234,13 +241,12 @@ class ClientViewSet(CompanyScopedViewSet):
             attach_contacts_and_documents([client])
         return client
 
-    def get_object(self) -> Client:
-        pk = decode_id(self.kwargs.get(self.lookup_url_kwarg, ""))
-        client = self.read_client(pk) if pk is not None else None
-        if client is None:
-            raise NotFoundError(self.not_found_message)
-        self.check_object_permissions(self.request, client)
-        return client
+    def find_object(
+        self, pk: int, queryset: QuerySet[Any] | None = None
+    ) -> Model | None:
+        if queryset is not None:  # a write's own lookup (`write_object`)
+            return super().find_object(pk, queryset)
+        return self.read_client(pk)
 
     def reread(self, client: Client) -> Client:
         """The client as the API shows it after a write."""
@@ -278,8 +284,7 @@ class ClientViewSet(CompanyScopedViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018 - an unknown include answers 400 before any query
         queryset: QuerySet[Client]
-        keyset = EnvelopePagination.after_query_param in request.query_params
-        if self.lists_whole_company and not self.includes and not keyset:
+        if self.reads_company_page:
             queryset = Client.objects.none()  # `page_of` reads the page itself
         else:
             queryset = self.filter_queryset(self.get_queryset())

@@ -51,11 +51,17 @@ class CompanyScopedViewSet(viewsets.GenericViewSet):
     ) -> Model:
         """One of the company's rows by hashid, or 404 with the resource's message."""
         pk = decode_id(hashid)
-        source = self.get_queryset() if queryset is None else queryset
-        # `[:1]` rather than `.first()`: no ORDER BY to build for a primary-key lookup.
-        rows = list(source.filter(pk=pk)[:1]) if pk is not None else []
-        obj = rows[0] if rows else None
+        obj = self.find_object(pk, queryset) if pk is not None else None
         if obj is None:
             raise NotFoundError(message or self.not_found_message)
         self.check_object_permissions(self.request, obj)
         return obj
+
+    def find_object(
+        self, pk: int, queryset: QuerySet[Any] | None = None
+    ) -> Model | None:
+        """The row of `pk` in `queryset` (default: `get_queryset()`), or None."""
+        source = self.get_queryset() if queryset is None else queryset
+        # `[:1]` rather than `.first()`: no ORDER BY to build for a primary-key lookup.
+        rows = list(source.filter(pk=pk)[:1])
+        return rows[0] if rows else None
