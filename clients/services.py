@@ -5,7 +5,7 @@ Services take data already checked by the input serializers
 run in one transaction, and write an activity for every client change.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -111,18 +111,17 @@ ACTIVITY_INSERT_BATCH = 5000
 
 def activities_record_bulk(
     *,
-    rows: Iterable[tuple[int, int]],
+    client_ids: list[int],
     user: AbstractBaseUser | None,
     activity_type_id: int,
     notes: str | None = None,
 ) -> int:
-    """One activity per `(client_id, company_id)` row.
+    """One activity per client of `client_ids` (its company from the client row).
 
     The database writes them from the client rows in one INSERT … SELECT per 5,000
     clients: `bulk_create` sent seven parameters a row (35,000 for a 5,000-id bulk
     action) and built a model instance for each, most of a large archive's time.
     """
-    client_ids = [client_id for client_id, _ in rows]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     text = ACTIVITY_NOTES.get(activity_type_id, "") if notes is None else notes
     quote = connection.ops.quote_name
@@ -249,10 +248,8 @@ def client_delete(*, client: Client, user: AbstractBaseUser | None) -> int:
 # Set operations (bulk): a fixed number of queries whatever the number of rows
 
 
-def _lock(
-    clients_queryset: QuerySet[Client], condition: Q | None = None
-) -> list[tuple[int, int]]:
-    """Lock the rows (`pk`, `company_id`) of `clients_queryset` matching `condition`."""
+def _lock(clients_queryset: QuerySet[Client], condition: Q | None = None) -> list[int]:
+    """Lock the clients of `clients_queryset` matching `condition`; their pks."""
     # Filter the given queryset itself when it can be locked as it is: PostgreSQL
     # plans `pk IN (subquery)` badly until statistics exist (seconds per 1,000 ids
     # right after a bulk load). A DISTINCT queryset (admin search across contacts)
@@ -262,11 +259,7 @@ def _lock(
         rows = Client.objects.filter(pk__in=rows.values("pk"))
     if condition is not None:
         rows = rows.filter(condition)
-    return list(rows.select_for_update().order_by("pk").values_list("pk", "company_id"))
-
-
-def _pks(rows: list[tuple[int, int]]) -> list[int]:
-    return [pk for pk, _ in rows]
+    return list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 ACTIVE = Q(archived_at__isnull=True, is_deleted=False)
@@ -283,11 +276,11 @@ def _change_state(
 ) -> int:
     """Lock the clients of the set that `condition` selects, apply the set-based
     `change` to them and log one activity each; returns how many changed."""
-    rows = _lock(clients_queryset, condition)
-    if rows:
-        change(Client.objects.filter(pk__in=_pks(rows)))
+    pks = _lock(clients_queryset, condition)
+    if pks:
+        change(Client.objects.filter(pk__in=pks))
     return activities_record_bulk(
-        rows=rows, user=user, activity_type_id=activity_type_id
+        client_ids=pks, user=user, activity_type_id=activity_type_id
     )
 
 
@@ -341,13 +334,13 @@ def clients_assign_group(
     group: GroupSetting,
 ) -> int:
     """Put every client of the set into `group` (one of their company's)."""
-    rows = _lock(clients_queryset, Q(company_id=group.company_id))
-    if rows:
-        Client.objects.filter(pk__in=_pks(rows)).update(
+    pks = _lock(clients_queryset, Q(company_id=group.company_id))
+    if pks:
+        Client.objects.filter(pk__in=pks).update(
             group_settings=group, updated_at=timezone.now()
         )
     return activities_record_bulk(
-        rows=rows, user=user, activity_type_id=Activity.UPDATE_CLIENT
+        client_ids=pks, user=user, activity_type_id=Activity.UPDATE_CLIENT
     )
 
 
@@ -362,13 +355,13 @@ def clients_bulk_update(
     """Set one column (`BULK_UPDATE_COLUMNS`) to a validated value on the set."""
     if column not in BULK_UPDATE_COLUMNS:
         raise ValueError(f"{column} can't be bulk updated")
-    rows = _lock(clients_queryset)
-    if rows:
-        Client.objects.filter(pk__in=_pks(rows)).update(
+    pks = _lock(clients_queryset)
+    if pks:
+        Client.objects.filter(pk__in=pks).update(
             **{column: value, "updated_at": timezone.now()}
         )
     return activities_record_bulk(
-        rows=rows, user=user, activity_type_id=Activity.UPDATE_CLIENT
+        client_ids=pks, user=user, activity_type_id=Activity.UPDATE_CLIENT
     )
 
 
