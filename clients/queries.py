@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from clients.models import Activity, Client, ClientCount, LedgerEntry
 from companies.models import Company, Membership
 from config.api.errors import ApiError
-from contacts.queries import live_contacts_prefetch
+from contacts.queries import live_contacts_queryset
 from documents.models import Document
 
 ALWAYS_INCLUDED = frozenset({"contacts", "documents", "gateway_tokens"})
@@ -68,15 +68,20 @@ LEDGER_ATTR = "ledger_newest"
 
 def contacts_prefetch() -> Prefetch:
     """The live contacts (primary first) into `client.live_contact_list`."""
-    queryset = live_contacts_prefetch().queryset
-    return Prefetch("contacts", queryset=queryset, to_attr=CONTACTS_ATTR)
+    return Prefetch(
+        "contacts", queryset=live_contacts_queryset(), to_attr=CONTACTS_ATTR
+    )
+
+
+def documents_by_id() -> QuerySet[Document]:
+    """Documents in the order a client lists them."""
+    queryset: QuerySet[Document] = Document.objects.order_by("id")
+    return queryset
 
 
 def documents_prefetch() -> Prefetch:
     """The client's documents (by id) into `client.document_list`."""
-    return Prefetch(
-        "documents", queryset=Document.objects.order_by("id"), to_attr=DOCUMENTS_ATTR
-    )
+    return Prefetch("documents", queryset=documents_by_id(), to_attr=DOCUMENTS_ATTR)
 
 
 def client_queryset(

@@ -14,10 +14,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from clients.models import Client, ClientCount
-from clients.queries import CONTACTS_ATTR, DOCUMENTS_ATTR, company_client_total
+from clients.queries import (
+    CONTACTS_ATTR,
+    DOCUMENTS_ATTR,
+    company_client_total,
+    documents_by_id,
+)
 from companies.models import Company
 from config.api.prepared import PreparedQuery, attnames, instance_from_row
 from contacts.models import ClientContact
+from contacts.queries import live_contacts_queryset
 from documents.models import Document
 
 CLIENT_COLUMNS = attnames(Client)
@@ -66,18 +72,20 @@ def _one_client(company_id: int, pk: int, owner_type_id: int) -> QuerySet[Any]:
     )
 
 
+# The same contacts and documents, in the same order, as `client_queryset`'s
+# prefetches read.
 def _live_contacts(client_ids: list[int]) -> QuerySet[Any]:
     return (
-        ClientContact.objects.filter(client_id__in=client_ids, is_deleted=False)
-        .order_by("-is_primary", "id")
+        live_contacts_queryset()
+        .filter(client_id__in=client_ids)
         .values_list(*CONTACT_COLUMNS)
     )
 
 
 def _documents(owner_type_id: int, owner_ids: list[int]) -> QuerySet[Any]:
     return (
-        Document.objects.filter(owner_type_id=owner_type_id, owner_id__in=owner_ids)
-        .order_by("id")
+        documents_by_id()
+        .filter(owner_type_id=owner_type_id, owner_id__in=owner_ids)
         .values_list(*DOCUMENT_COLUMNS)
     )
 
@@ -110,10 +118,10 @@ def company_client_page(
         limit=limit,
         offset=offset,
     )
-    if not rows or rows[0][-1] is None:
-        clients = [_client(row) for row in rows]
-        return clients, company_client_total(company=company)
-    return [_client(row) for row in rows], int(rows[0][-1])
+    total = rows[0][-1] if rows else None
+    if total is None:
+        total = company_client_total(company=company)
+    return [_client(row) for row in rows], int(total)
 
 
 def company_client(*, company: Company, pk: int) -> Client | None:
