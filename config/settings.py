@@ -214,6 +214,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["config.api.filters.ApiFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.EnvelopePagination",
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
+    "DEFAULT_METADATA_CLASS": "config.api.metadata.ApiMetadata",
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,

@@ -17,7 +17,7 @@ class ApiTokenAuthentication(BaseAuthentication):
     """Authenticate by the `X-API-TOKEN` header only (never a query parameter).
 
     On success `request.auth` is the ApiToken, and `request.membership` and
-    `request.company` are set for the views.
+    `request.company` are set for the views (and for DRF's clones of the request).
     """
 
     def authenticate(
@@ -35,8 +35,12 @@ class ApiTokenAuthentication(BaseAuthentication):
         if membership.is_locked:
             raise AuthenticationFailed("User access locked")
         token.mark_used()
-        request.membership = membership  # type: ignore[attr-defined]
-        request.company = membership.company  # type: ignore[attr-defined]
+        # On the Django request, not DRF's wrapper: DRF reads unknown attributes
+        # through to it, and the copies it makes of a request (the OPTIONS
+        # metadata's permission checks) wrap the same Django request.
+        django_request = request._request
+        django_request.membership = membership  # type: ignore[attr-defined]
+        django_request.company = membership.company  # type: ignore[attr-defined]
         return membership.user, token
 
     def authenticate_header(self, request: Any) -> str | None:

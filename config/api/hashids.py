@@ -6,6 +6,9 @@ from django.conf import settings
 from hashids import Hashids
 
 MIN_LENGTH = 10
+# Primary keys are signed 64-bit integers on every database; a hashid of a larger
+# number (or of 0) can name no row, and SQLite would refuse to bind it.
+MAX_PK = 2**63 - 1
 
 
 @lru_cache(maxsize=4)
@@ -35,7 +38,9 @@ def _decode(salt: str, value: str) -> int | None:
         numbers = _codec(salt).decode(value)
     except Exception:
         return None
-    if len(numbers) != 1 or _encode(salt, numbers[0]) != value:
+    if len(numbers) != 1 or not 1 <= numbers[0] <= MAX_PK:
+        return None
+    if _encode(salt, numbers[0]) != value:
         return None
     return int(numbers[0])
 
@@ -43,8 +48,9 @@ def _decode(salt: str, value: str) -> int | None:
 def decode_id(value: object) -> int | None:
     """Decode a hashid to a primary key, or None when it is not one of ours.
 
-    A value counts only if it decodes to exactly one number and re-encodes to itself,
-    so variants that Hashids would still accept are rejected.
+    A value counts only if it decodes to exactly one number in 1..2^63-1 (a key a
+    row can have) and re-encodes to itself, so variants that Hashids would still
+    accept are rejected.
     """
     if not isinstance(value, str) or not value or len(value) > 64:
         return None
