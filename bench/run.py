@@ -7,7 +7,9 @@
 For each database and size it seeds a company (the `seed_demo` command), serves the
 project with gunicorn (2 sync workers) on 127.0.0.1, and loads each endpoint and its
 ceiling view with wrk, alternating them round by round so both see the same machine.
-It prints requests/s, p50, p99, SQL queries per request and the ratio to the ceiling.
+It prints requests/s, p50, p99, SQL queries per request and the ratio to the ceiling,
+then the form-parsing row (`bench/form_parsing.py`: 1k/5k/20k keys against Django's
+own form parsing).
 """
 
 from __future__ import annotations
@@ -515,6 +517,8 @@ def main() -> None:
             all_rows.extend(report(db, size, scenarios, bulk))
     print()
     report_growth(all_rows)
+    # In process, no database: PHP-bracket form parsing by number of keys.
+    subprocess.run([PYTHON, str(ROOT / "bench" / "form_parsing.py")], check=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(all_rows, indent=2))

@@ -190,7 +190,9 @@ WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_ROOT.is_dir()
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(
     os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 )
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# Form and multipart bodies: at most this many keys (413 above it). A bulk of the
+# largest size (5,000 `ids[]`) fits with room for the other keys.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploaded files go to a temporary file at once, never whole into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 DOCUMENT_MAX_UPLOAD_MB = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", "100"))

@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import (
     RequestDataTooBig,
@@ -83,7 +84,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(max(wait, 1))},
         )
-    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+    if isinstance(exc, TooManyFieldsSent):
+        return error_response(
+            f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} "
+            "form fields.",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, RequestDataTooBig | TooManyFilesSent):
         return error_response(
             "The request body is too large.", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
         )

@@ -35,14 +35,13 @@ def split_php_key(key: str) -> list[str]:
     return [key[:start], *parts]
 
 
+# PHP turns digit keys up to PHP_INT_MAX into integers; longer ones stay strings.
+_MAX_INDEX_DIGITS = 18
+
+
 def _is_index(key: str) -> bool:
     # ASCII digits only: `"¹".isdigit()` is true, but it is no array index.
-    return key.isascii() and key.isdigit()
-
-
-def _next_index(node: dict[str, Any]) -> str:
-    numbers = [int(k) for k in node if _is_index(k)]
-    return str(max(numbers) + 1 if numbers else 0)
+    return 0 < len(key) <= _MAX_INDEX_DIGITS and key.isascii() and key.isdigit()
 
 
 def _as_lists(node: Any) -> Any:
@@ -55,21 +54,43 @@ def _as_lists(node: Any) -> Any:
     return converted
 
 
+class _Node(dict[str, Any]):
+    """An object being nested, with PHP's next `[]` index kept up to date, so an
+    append costs the same however many keys the object already has."""
+
+    next_index = 0
+
+    def put(self, key: str, value: Any) -> None:
+        self[key] = value
+        if _is_index(key):
+            self.next_index = max(self.next_index, int(key) + 1)
+
+    def append_key(self) -> str:
+        return str(self.next_index)
+
+
 def nest_php_keys(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """Nest flat `(key, value)` pairs as PHP does (the last value wins)."""
-    root: dict[str, Any] = {}
+    """Nest flat `(key, value)` pairs as PHP does (the last value wins).
+
+    Linear in the number of pairs (times their nesting depth).
+    """
+    root = _Node()
+    # `ids[]` comes thousands of times: split each distinct key once.
+    split_keys: dict[str, list[str]] = {}
     for key, value in items:
-        parts = split_php_key(key)
+        parts = split_keys.get(key)
+        if parts is None:
+            parts = split_keys[key] = split_php_key(key)
         node = root
         for depth, part in enumerate(parts):
-            name = _next_index(node) if part == "" else part
+            name = node.append_key() if part == "" else part
             if depth == len(parts) - 1:
-                node[name] = value
+                node.put(name, value)
                 break
             child = node.get(name)
-            if not isinstance(child, dict):
-                child = {}
-                node[name] = child
+            if not isinstance(child, _Node):
+                child = _Node()
+                node.put(name, child)
             node = child
     result = _as_lists(root)
     return result if isinstance(result, dict) else {}

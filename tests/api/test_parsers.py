@@ -1,7 +1,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from clients.models import Client
+from config.api.hashids import encode_id
 from config.api.parsers import nest_php_keys
+from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.urls("tests.api.urls")
 
@@ -87,3 +90,67 @@ def test_more_files_than_django_allows_is_413_json(api, settings):
     )
     assert response.status_code == 413
     assert response.json()["errors"] == {}
+
+
+def test_appends_follow_the_highest_index_so_far_as_php_does():
+    pairs = [("a[5]", "x"), ("a[]", "y"), ("a[2]", "z"), ("a[]", "w")]
+    assert nest_php_keys(pairs) == {"a": ["z", "x", "y", "w"]}
+
+
+def test_thousands_of_appends_keep_their_order():
+    pairs = [("ids[]", str(index)) for index in range(10_000)]
+    assert nest_php_keys(pairs) == {"ids": [str(index) for index in range(10_000)]}
+
+
+def test_digit_keys_longer_than_php_integers_are_plain_keys():
+    huge = "9" * 5000
+    assert nest_php_keys([(f"a[{huge}]", "x"), ("a[]", "y")]) == {
+        "a": {huge: "x", "0": "y"}
+    }
+
+
+def form_ids(count: int, hashid: str) -> str:
+    return "action=archive&" + "&".join(["ids%5B%5D=" + hashid] * count)
+
+
+def test_a_bulk_of_5000_form_ids_is_read(api, company):
+    client = ClientFactory.create(company=company)
+    response = api.post(
+        "/api/v1/clients/bulk",
+        data=form_ids(5000, encode_id(client.pk)),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200, response.content
+    assert Client.objects.get(pk=client.pk).archived_at is not None
+
+
+def test_more_form_keys_than_the_limit_is_413_json(api, settings):
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert limit >= 5001
+    response = api.post(
+        "/api/v1/clients/bulk",
+        data=form_ids(limit + 1, "x"),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "message": f"The request has more than {limit} form fields.",
+        "errors": {},
+    }
+
+
+def test_more_multipart_keys_than_the_limit_is_413_json(api, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    response = api.post(
+        "/api/v1/test-echo",
+        {"a": "1", "b": "2", "c": "3", "d": "4"},
+        format="multipart",
+    )
+    assert response.status_code == 413
+    assert response.json()["message"] == "The request has more than 3 form fields."
+
+
+def test_more_query_parameters_than_the_limit_is_413_json(api, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    response = api.get("/api/v1/clients?a=1&b=2&c=3&d=4")
+    assert response.status_code == 413
