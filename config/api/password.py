@@ -14,6 +14,7 @@ worker when the cache is Redis.
 
 import base64
 import binascii
+import contextlib
 import math
 import time
 from typing import Any
@@ -89,30 +90,46 @@ def lockout_remaining(user_id: int) -> int:
     return math.ceil(remaining) if remaining > 0 else 0
 
 
-def password_failure_record(user_id: int) -> int:
-    """Count a wrong password; the `MAX_FAILURES`th in the window locks the user.
+def password_attempt_count(user_id: int) -> int:
+    """Count a password attempt *before* it is checked; the attempts in the window.
 
-    `add` + `incr` are atomic in every cache backend, so concurrent workers never
-    lose a count. Returns the count in the current window.
+    The count is the wrong passwords of the window plus the attempts being checked
+    right now, so parallel requests can't all be checked before the lockout:
+    `add` + `incr` are atomic in every cache backend (Redis `INCR`, the
+    per-process cache's lock), and each request sees its own number.
     """
     key = _key("failures", user_id)
     cache.add(key, 0, timeout=FAILURE_WINDOW_SECONDS)
     try:
-        failures = cache.incr(key)
+        attempts = cache.incr(key)
     except ValueError:
-        # The window expired between `add` and `incr`: this failure opens a new one.
+        # The window expired between `add` and `incr`: this attempt opens a new one.
         cache.add(key, 1, timeout=FAILURE_WINDOW_SECONDS)
-        failures = 1
-    if failures == 1:
+        attempts = 1
+    if attempts == 1:
         # Redis' `incr` checks the key exists, then increments: a key expiring in
         # between is re-created without a timeout. The window starts now anyway.
         cache.touch(key, timeout=FAILURE_WINDOW_SECONDS)
-    if failures >= MAX_FAILURES:
-        cache.add(
-            _key("locked", user_id), _now() + LOCKOUT_SECONDS, timeout=LOCKOUT_SECONDS
-        )
-        cache.delete(key)
-    return failures
+    return int(attempts)
+
+
+def password_attempt_forget(user_id: int) -> None:
+    """Take back an attempt that was right, or refused without a check."""
+    # A window that ended meanwhile (ValueError) has nothing left to take back.
+    with contextlib.suppress(ValueError):
+        cache.decr(_key("failures", user_id))
+
+
+def lockout_begin(user_id: int) -> None:
+    """Lock the user out of gated endpoints for `LOCKOUT_SECONDS` from now.
+
+    The failure count is left to expire with its window (which began earlier, so it
+    ends before the lockout does): deleting it here would let a request already
+    past the lockout check start a fresh count.
+    """
+    cache.add(
+        _key("locked", user_id), _now() + LOCKOUT_SECONDS, timeout=LOCKOUT_SECONDS
+    )
 
 
 def grace_window_open(*, user_id: int, seconds: int) -> None:
@@ -145,7 +162,11 @@ def presented_password(request: Request) -> tuple[bool, str | None]:
 def password_check(
     *, request: Request, user: AbstractBaseUser, company: Company
 ) -> None:
-    """Raise 429 when locked, 412 when the password is missing or wrong."""
+    """Raise 429 when locked, 412 when the password is missing or wrong.
+
+    At most `MAX_FAILURES` passwords are ever checked in a window: an attempt is
+    counted first, and one that finds the count past the limit is refused unchecked.
+    """
     user_id = int(user.pk)
     remaining = lockout_remaining(user_id)
     if remaining:
@@ -155,9 +176,15 @@ def password_check(
         if in_grace_window(user_id):
             return
         raise InvalidPassword()
+    attempts = password_attempt_count(user_id)
+    if attempts > MAX_FAILURES:
+        password_attempt_forget(user_id)
+        raise PasswordLocked(lockout_remaining(user_id) or LOCKOUT_SECONDS)
     if password is None or not user.check_password(password):
-        password_failure_record(user_id)
+        if attempts >= MAX_FAILURES:
+            lockout_begin(user_id)
         raise InvalidPassword()
+    password_attempt_forget(user_id)
     grace_window_open(user_id=user_id, seconds=grace_seconds(company))
 
 
@@ -172,6 +199,9 @@ class PasswordProtected(BasePermission):
         method = (request.method or "").lower()
         if method == "options" or getattr(view, method, None) is None:
             return True
+        # DRF runs throttles after permissions; a rate-limited token must get its
+        # 429 before any password is counted or checked.
+        view.check_throttles(request)
         membership = request_membership(request)
         if not membership.is_admin_or_owner:
             raise Unauthorized()

@@ -123,7 +123,12 @@ class TokenRateThrottle(BaseThrottle):
         token = request.auth
         if not isinstance(token, ApiToken):
             return True
-        self.state = token_rate_limit_hit(request._request, token)
+        # Counted once per request, however often the throttles are checked (the
+        # password gate checks them first; OPTIONS checks copies of the request).
+        counted: RateLimitState | None = getattr(
+            request._request, REQUEST_ATTRIBUTE, None
+        )
+        self.state = counted or token_rate_limit_hit(request._request, token)
         return self.state.allowed
 
     def wait(self) -> float | None:

@@ -1,9 +1,11 @@
 """Fixtures of the password-gate, purge and merge tests."""
 
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from clients.models import Activity, Client, LedgerEntry
+from config.api import password
 from contacts.models import ClientContact
 from documents.models import Document
 from tests.redis_server import redis_cache, redis_url  # noqa: F401
@@ -25,6 +28,53 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@dataclass
+class RaceOutcome:
+    statuses: list[int]
+    checked: int  # how many passwords were compared with the stored hash
+
+
+def race_wrong_passwords(
+    member: Any, monkeypatch: pytest.MonkeyPatch, *, attempts: int
+) -> RaceOutcome:
+    """`attempts` wrong passwords for one user, all released at once on threads.
+
+    Each comparison with the stored hash is counted and made slow, so the
+    requests overlap the way parallel requests to several workers do.
+    """
+    user = member.membership.user
+    checked: list[int] = []
+    lock = threading.Lock()
+
+    def slow_check(password: str) -> bool:
+        with lock:
+            checked.append(1)
+        time.sleep(0.05)
+        return False
+
+    monkeypatch.setattr(user, "check_password", slow_check)
+    barrier = threading.Barrier(attempts)
+    statuses: list[int] = []
+
+    def attempt() -> None:
+        request: Any = SimpleNamespace(META={"HTTP_X_API_PASSWORD": "wrong-password"})
+        barrier.wait()
+        try:
+            password.password_check(request=request, user=user, company=member.company)
+            statuses.append(200)
+        except password.InvalidPassword:
+            statuses.append(412)
+        except password.PasswordLocked:
+            statuses.append(429)
+
+    threads = [threading.Thread(target=attempt) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return RaceOutcome(statuses=statuses, checked=len(checked))
 
 
 @pytest.fixture

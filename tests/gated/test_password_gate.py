@@ -10,10 +10,10 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from config.api import password
-from config.api.password import LOCKED_MESSAGE, password_failure_record
+from config.api.password import LOCKED_MESSAGE
 from tests.conftest import Member
 from tests.factories import PASSWORD
-from tests.gated.conftest import Clock
+from tests.gated.conftest import Clock, race_wrong_passwords
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.gated.urls")]
 
@@ -294,17 +294,55 @@ def test_concurrent_wrong_passwords_are_each_counted_once(owner: Member) -> None
     counts: list[int] = []
     barrier = threading.Barrier(4)
 
-    def fail() -> None:
+    def attempt() -> None:
         barrier.wait()
-        counts.append(password_failure_record(user_id))
+        counts.append(password.password_attempt_count(user_id))
 
-    threads = [threading.Thread(target=fail) for _ in range(4)]
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
     assert sorted(counts) == [1, 2, 3, 4]
-    assert password.lockout_remaining(user_id) == 0
-    assert password_failure_record(user_id) == 5
-    assert password.lockout_remaining(user_id) == 900
+    password.password_attempt_forget(user_id)
+    assert password.password_attempt_count(user_id) == 4
+
+
+def test_twenty_parallel_wrong_passwords_check_at_most_five(
+    owner: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outcomes = race_wrong_passwords(owner, monkeypatch, attempts=20)
+
+    assert outcomes.checked <= password.MAX_FAILURES
+    assert sorted(outcomes.statuses) == sorted(
+        [412] * outcomes.checked + [429] * (20 - outcomes.checked)
+    )
+    assert gated(owner.api, PASSWORD).status_code == 429, "the right one is refused"
+
+
+def test_a_rate_limited_token_gets_no_password_check(
+    owner: Member, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.API_RATE_LIMIT = "2/min"
+    checked: list[str] = []
+    user = owner.membership.user
+    monkeypatch.setattr(user, "check_password", lambda raw: checked.append(raw))
+    owner.api.get("/api/v1/ping")
+    owner.api.get("/api/v1/ping")
+
+    response = gated(owner.api, "wrong-password")
+
+    assert response.status_code == 429
+    assert response.json() == {"message": "Too many requests", "errors": {}}
+    assert checked == []
+    assert password.password_attempt_count(user.pk) == 1, "nothing was counted"
+
+
+def test_a_gated_request_is_throttled_once(owner: Member, settings: Any) -> None:
+    settings.API_RATE_LIMIT = "5/min"
+
+    response = gated(owner.api, PASSWORD)
+
+    assert response.status_code == 200
+    assert response["X-RateLimit-Remaining"] == "4"

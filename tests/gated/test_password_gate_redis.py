@@ -12,6 +12,7 @@ from config.api import password
 from config.api.password import LOCKED_MESSAGE
 from tests.conftest import Member
 from tests.factories import PASSWORD
+from tests.gated.conftest import race_wrong_passwords
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.gated.urls")]
 
@@ -103,18 +104,30 @@ def test_concurrent_wrong_passwords_on_separate_connections_are_each_counted(
     counts: list[int] = []
     barrier = threading.Barrier(password.MAX_FAILURES)
 
-    def fail() -> None:
+    def attempt() -> None:
         barrier.wait()
-        counts.append(password.password_failure_record(user_id))
+        counts.append(password.password_attempt_count(user_id))
 
-    threads = [threading.Thread(target=fail) for _ in range(password.MAX_FAILURES)]
+    threads = [threading.Thread(target=attempt) for _ in range(password.MAX_FAILURES)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    assert sorted(counts) == [1, 2, 3, 4, 5], "no wrong password is lost"
-    assert password.lockout_remaining(user_id) == 900
+    assert sorted(counts) == [1, 2, 3, 4, 5], "no attempt is lost"
+
+
+def test_twenty_parallel_wrong_passwords_on_separate_connections_check_at_most_five(
+    monkeypatch: pytest.MonkeyPatch, redis_cache: str, owner: Member
+) -> None:
+    monkeypatch.setattr(password, "cache", ConnectionPerThread(redis_cache))
+
+    outcomes = race_wrong_passwords(owner, monkeypatch, attempts=20)
+
+    assert outcomes.checked <= password.MAX_FAILURES
+    assert outcomes.statuses.count(412) == outcomes.checked
+    assert outcomes.statuses.count(429) == 20 - outcomes.checked
+    assert password.lockout_remaining(owner.membership.user_id) == 900
 
 
 def test_a_failure_count_recreated_without_a_timeout_gets_the_window_again(
@@ -126,7 +139,7 @@ def test_a_failure_count_recreated_without_a_timeout_gets_the_window_again(
         # What Redis' INCR leaves when the key expired between EXISTS and INCR.
         raw.set(f":1:password-gate:failures:{user_id}", 0)
 
-        assert password.password_failure_record(user_id) == 1
+        assert password.password_attempt_count(user_id) == 1
 
         ttl = int(raw.ttl(f":1:password-gate:failures:{user_id}"))
         assert 0 < ttl <= password.FAILURE_WINDOW_SECONDS
