@@ -18,7 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from clients.models import Client, natural_sort_key
-from clients.numbering import COUNTER_KEY, PADDING_KEY, PATTERN_KEY, format_number
+from clients.number_format import format_number
+from clients.numbering import COUNTER_KEY, PADDING_KEY, PATTERN_KEY
 from clients.settings_rules import as_integer, new_client_settings
 from companies.models import Company
 from contacts.models import ClientContact

@@ -176,7 +176,8 @@ class OptionalIntegerField(serializers.IntegerField):
         return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool):
+        # `int("٣")` is 3: ids are ASCII digits only.
+        if isinstance(data, bool) or (isinstance(data, str) and not data.isascii()):
             self.fail("invalid")
         value: int = super().to_internal_value(data)
         return value

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from clients.number_format import pattern_problem
 from clients.reference import SETTINGS_CASTS
 from companies.models import default_company_settings
 
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from companies.models import Company
 
 CLIENT_ENTITY = "App\\Models\\Client"
+PATTERN_KEY = "client_number_pattern"
+# Settings are flat key/value pairs; a few known values are small objects. Deeper
+# input is refused before anything walks it recursively (JSON encoding included).
+MAX_SETTINGS_DEPTH = 8
 
 
 class Kind(Enum):
@@ -66,7 +71,8 @@ def _rule(row: Mapping[str, str]) -> Rule:
 
 RULES: Mapping[str, Rule] = {row["key"]: _rule(row) for row in SETTINGS_CASTS}
 
-_INTEGER = re.compile(r"[+-]?\d{1,18}")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+MAX_INTEGER = 2**63 - 1
 _FLOAT_PREFIX = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
@@ -85,16 +91,23 @@ class _Invalid(Exception):
 
 
 def as_integer(value: object) -> int | None:
-    """An int, an integral float or a digit string (optionally signed) as an int."""
+    """An int, an integral float or a digit string (optionally signed) as an int.
+
+    Only values a 64-bit integer holds, and only ASCII digits (`"٣"` is no id).
+    """
+    number: int | None = None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value.is_integer() else None
-    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-        return int(value.strip())
-    return None
+        number = value
+    elif isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            number = int(value)
+    elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        number = int(value.strip())
+    if number is None or not -MAX_INTEGER <= number <= MAX_INTEGER:
+        return None
+    return number
 
 
 def _as_float(value: object) -> float:
@@ -158,6 +171,37 @@ def _has_null_character(value: object) -> bool:
     return False
 
 
+def _nesting_depth_exceeds(value: object, limit: int) -> bool:
+    """Whether objects and arrays in `value` nest deeper than `limit` levels.
+
+    Without recursion, so a structure of any depth is measured, not a crash.
+    """
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        children = (
+            node.values()
+            if isinstance(node, dict)
+            else node
+            if isinstance(node, list)
+            else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                pending.append((child, depth + 1))
+    return False
+
+
+def _setting_problem(key: str, value: object) -> str | None:
+    """What is wrong with a typed value beyond its type, if anything."""
+    if key == PATTERN_KEY and isinstance(value, str):
+        problem = pattern_problem(value)
+        return f"{key} {problem}" if problem else None
+    return None
+
+
 def settings_clean(raw: object) -> dict[str, Any]:
     """Check and type incoming settings; the result is merged into stored settings.
 
@@ -168,6 +212,10 @@ def settings_clean(raw: object) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise SettingsInvalid(["The settings must be an object."])
+    if _nesting_depth_exceeds(raw, MAX_SETTINGS_DEPTH):
+        raise SettingsInvalid(
+            [f"The settings may not be nested more than {MAX_SETTINGS_DEPTH} levels."]
+        )
     if _has_null_character(raw):
         raise SettingsInvalid(["The settings may not contain null characters."])
     cleaned: dict[str, Any] = {}
@@ -185,6 +233,10 @@ def settings_clean(raw: object) -> dict[str, Any]:
             cleaned[key] = _typed(rule, value)
         except _Invalid:
             messages.append(f"{key} is not a valid {rule.type_name}")
+            continue
+        problem = _setting_problem(key, cleaned[key])
+        if problem:
+            messages.append(problem)
     if messages:
         raise SettingsInvalid(messages)
     return cleaned

@@ -6,7 +6,8 @@ import pytest
 from django.db import transaction
 
 from clients.models import Client
-from clients.numbering import client_number_take, format_number, php_date
+from clients.number_format import format_number, php_date
+from clients.numbering import client_number_take
 from companies.models import Company
 from config.api.hashids import encode_id
 from tests.clients.support import client_url, create
