@@ -9,6 +9,11 @@ The import checks every client with the API's own `ClientInputSerializer` and
 writes with `client_create`, so it obeys exactly the API's rules. Nothing is
 written unless every row is valid, and then all of it is written in one
 transaction.
+
+Cells a spreadsheet would run as a formula are exported with a leading `'` (see
+`neutralise_formula`), and the import takes it off again, so the round trip stays
+exact. The import parses strictly: a file the csv module can't read, or a row
+with more or fewer cells than the header, is a problem reported by line.
 """
 
 import csv
@@ -17,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
+import orjson
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import transaction
 from django.db.models import Prefetch
@@ -66,6 +72,10 @@ COLUMN_BY_INPUT = {
 }
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off", ""}
+# OWASP's list of the first characters that make a spreadsheet read a cell as a
+# formula (CSV injection), and the prefix that makes it plain text instead.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
 
 
 def _cell(value: Any) -> str:
@@ -74,6 +84,27 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _escaped_by_export(text: str) -> bool:
+    """Whether the export prefixes `text`: a trigger first, or after quotes.
+
+    A value that already starts with quotes before a trigger (`'=1`) is prefixed
+    too (`''=1`): otherwise the import could not tell it from an escaped `=1`.
+    """
+    return text.lstrip(FORMULA_ESCAPE).startswith(FORMULA_TRIGGERS)
+
+
+def neutralise_formula(text: str) -> str:
+    """The cell as exported: `'` before anything a spreadsheet would run."""
+    return FORMULA_ESCAPE + text if _escaped_by_export(text) else text
+
+
+def restore_formula(text: str) -> str:
+    """The exported cell's original text: undoes `neutralise_formula`."""
+    if text.startswith(FORMULA_ESCAPE) and _escaped_by_export(text[1:]):
+        return text[1:]
+    return text
 
 
 # -- export ------------------------------------------------------------------------
@@ -98,11 +129,18 @@ def _client_cells(client: Client) -> list[str]:
     ]
 
 
+def _contact_cells(contact: ClientContact | None) -> list[str]:
+    if contact is None:
+        return [""] * len(CONTACT_FIELDS)
+    return [_cell(getattr(contact, name)) for name in CONTACT_FIELDS]
+
+
 def clients_export_rows(
     *, company: Company, progress: Callable[[int], object] | None = None
 ) -> Iterator[list[str]]:
     """The header, then one row per live contact of each client that is not
-    deleted, in number order. Streams: memory stays flat for any company size."""
+    deleted, in number order, formulas neutralised. Streams: memory stays flat for
+    any company size."""
     yield list(COLUMNS)
     clients = (
         Client.objects.filter(company=company, is_deleted=False)
@@ -124,13 +162,8 @@ def clients_export_rows(
             getattr(client, "live_contacts", [])
         )
         for contact in contacts or [None]:
-            yield [
-                *cells,
-                *(
-                    _cell(getattr(contact, name)) if contact is not None else ""
-                    for name in CONTACT_FIELDS
-                ),
-            ]
+            row = [*cells, *_contact_cells(contact)]
+            yield [neutralise_formula(cell) for cell in row]
         if progress is not None:
             progress(1)
 
@@ -199,34 +232,108 @@ class ImportResult:
     archived: int
 
 
-def _read(stream: TextIO) -> tuple[list[_ClientRows], list[ImportProblem]]:
-    reader = csv.DictReader(stream)
-    header = reader.fieldnames or []
-    problems: list[ImportProblem] = []
-    unknown = [name for name in header if name not in COLUMNS]
-    if not header:
-        return [], [ImportProblem(0, "", "The file is empty; it needs a header row.")]
-    if unknown:
-        problems.append(
-            ImportProblem(
-                1, "", f"Unknown column(s): {', '.join(unknown)}. Known: {COLUMNS}."
-            )
+def _unreadable_reason(exc: csv.Error) -> str:
+    # The csv module tells these apart only by message.
+    text = str(exc)
+    if text == "unexpected end of data":
+        return (
+            "A quoted cell that starts on this line is never closed; the file ends "
+            'inside it. Add the missing closing quote ("), or double a quote that '
+            'is part of the text ("").'
         )
-        return [], problems
+    if text.startswith("field larger than field limit"):
+        return (
+            f"A cell is longer than {csv.field_size_limit():,} characters, the most "
+            'one may hold. Shorten it, or look for an opening quote (") on this '
+            "line that is never closed and swallows the lines after it."
+        )
+    return (
+        f"Not valid CSV ({text}). A cell with commas, quotes or line breaks must "
+        'be wholly in quotes, with each quote inside it doubled ("").'
+    )
+
+
+def _csv_records(
+    stream: TextIO, problems: list[ImportProblem]
+) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank record of the file with the line it starts on.
+
+    Stops at the first record the csv module can't read, noting why in `problems`:
+    where a record ends is unknown after that, so no later line can be trusted.
+    """
+    # strict: a stray quote or a file ending inside a quoted cell is an error
+    # rather than a cell silently holding the rest of the file.
+    reader = csv.reader(stream, strict=True)
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(ImportProblem(start, "", _unreadable_reason(exc)))
+            return
+        end = reader.line_num
+        if cells:
+            yield start, cells
+
+
+def _header_problem(line: int, header: list[str]) -> ImportProblem | None:
+    if not header:
+        return ImportProblem(0, "", "The file is empty; it needs a header row.")
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        return ImportProblem(
+            line, "", f"Unknown column(s): {', '.join(unknown)}. Known: {COLUMNS}."
+        )
+    return None
+
+
+def _cell_count_problem(line: int, cells: int, columns: int) -> ImportProblem:
+    if cells < columns:
+        advice = (
+            "Add the missing cells (empty ones are fine) or restore the line if it "
+            "was cut short."
+        )
+    else:
+        advice = (
+            "Remove the extra cells, or put a cell that contains a comma in double "
+            'quotes (").'
+        )
+    return ImportProblem(
+        line,
+        "",
+        f"The row has {cells} cell(s) but the header has {columns} column(s). "
+        + advice,
+    )
+
+
+def _rows_by_column(
+    header: list[str],
+    records: Iterable[tuple[int, list[str]]],
+    problems: list[ImportProblem],
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row that has one cell per header column and some content, by column,
+    with the export's formula escapes taken off."""
+    for line, cells in records:
+        if len(cells) != len(header):
+            problems.append(_cell_count_problem(line, len(cells), len(header)))
+            continue
+        row = {
+            name: restore_formula(value)
+            for name, value in zip(header, cells, strict=True)
+        }
+        if any(value.strip() for value in row.values()):
+            yield line, row
+
+
+def _group_by_client(
+    rows: Iterable[tuple[int, dict[str, str]]], problems: list[ImportProblem]
+) -> list[_ClientRows]:
     groups: list[_ClientRows] = []
     seen_keys: dict[str, int] = {}
-    previous_end = 1
-    for row in reader:
-        line = previous_end + 1
-        previous_end = reader.line_num
-        if None in row:
-            problems.append(
-                ImportProblem(line, "", "The row has more cells than the header.")
-            )
-            continue
-        cells = {name: value or "" for name, value in row.items()}
-        if not any(value.strip() for value in cells.values()):
-            continue
+    for line, cells in rows:
         key = cells.get("client_key", "").strip()
         if key and groups and groups[-1].key == key:
             group = groups[-1]
@@ -257,7 +364,20 @@ def _read(stream: TextIO) -> tuple[list[_ClientRows], list[ImportProblem]]:
         groups.append(
             _ClientRows(key=key, line=line, row=cells, contacts=[(line, cells)])
         )
-    return groups, problems
+    return groups
+
+
+def _read(stream: TextIO) -> tuple[list[_ClientRows], list[ImportProblem]]:
+    problems: list[ImportProblem] = []
+    records = _csv_records(stream, problems)
+    header_line, header = next(records, (0, []))
+    if problems:
+        return [], problems
+    header_problem = _header_problem(header_line, header)
+    if header_problem is not None:
+        return [], [header_problem]
+    rows = _rows_by_column(header, records, problems)
+    return _group_by_client(rows, problems), problems
 
 
 def _boolean(value: str) -> bool | None:
@@ -327,8 +447,10 @@ class _Validator:
         settings_text = row.get("settings", "").strip()
         if settings_text:
             try:
-                data["settings"] = json.loads(settings_text)
-            except ValueError:
+                # orjson refuses nesting past 1,024 levels; `json` would recurse
+                # until a RecursionError.
+                data["settings"] = orjson.loads(settings_text)
+            except orjson.JSONDecodeError:
                 problems.append(
                     ImportProblem(line, "settings", "Not valid JSON (an object).")
                 )

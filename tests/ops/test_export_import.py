@@ -9,7 +9,7 @@ from django.utils import timezone
 from clients.models import Activity, Client
 from clients.seeding import seed_clients
 from clients.settings_rules import new_client_settings
-from clients.transfer import COLUMNS
+from clients.transfer import COLUMNS, neutralise_formula, restore_formula
 from contacts.models import ClientContact
 from tests.factories import (
     ClientFactory,
@@ -244,3 +244,233 @@ def test_import_can_record_the_creating_member(company, tmp_path):
     outsider = MembershipFactory.create().user
     with pytest.raises(CommandError, match="not a member"):
         import_file(company, path, "--email", outsider.email)
+
+
+# -- spreadsheet formulas (CSV injection) -------------------------------------------
+
+FORMULA_VALUES = {
+    # field: (stored value, exported cell)
+    "name": (
+        '=HYPERLINK("http://evil.test","Click")',
+        '\'=HYPERLINK("http://evil.test","Click")',
+    ),
+    "phone": ("-", "'-"),
+    "custom_value1": ("@SUM(1)", "'@SUM(1)"),
+    "custom_value2": ("'=already quoted", "''=already quoted"),
+    "custom_value3": ("'plain", "'plain"),
+    "custom_value4": ("-5.00", "'-5.00"),
+    "private_notes": ("+1 555 0100", "'+1 555 0100"),
+}
+CONTACT_FORMULA_VALUES = {
+    "first_name": ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    "last_name": ("-2+3", "'-2+3"),
+    "phone": ("+44 20 7946 0000", "'+44 20 7946 0000"),
+    "custom_value1": ("''@twice", "'''@twice"),
+    "custom_value2": ("O'Brien", "O'Brien"),
+}
+
+
+def formula_client(company):
+    client = ClientFactory.create(
+        company=company, **{name: value for name, (value, _) in FORMULA_VALUES.items()}
+    )
+    ContactFactory.create(
+        client=client,
+        email="formula@x.test",
+        **{name: value for name, (value, _) in CONTACT_FORMULA_VALUES.items()},
+    )
+    return client
+
+
+def test_export_prefixes_cells_a_spreadsheet_would_run_as_a_formula(company):
+    formula_client(company)
+    (row,) = rows_of(export(company))
+    for name, (_, cell) in FORMULA_VALUES.items():
+        assert row[name] == cell, name
+    for name, (_, cell) in CONTACT_FORMULA_VALUES.items():
+        assert row[f"contact_{name}"] == cell, name
+
+
+def test_export_prefixes_tabs_and_carriage_returns_in_any_column(company):
+    client = ClientFactory.create(
+        company=company, address1="\tTabbed", city="\rReturn", vat_number="=1"
+    )
+    ContactFactory.create(client=client, custom_value3="\t=1", email="t@x.test")
+    text = export(company)
+    (row,) = rows_of(text)
+    assert row["address1"] == "'\tTabbed"
+    assert row["city"] == "'\rReturn"
+    assert row["vat_number"] == "'=1"
+    assert row["contact_custom_value3"] == "'\t=1"
+    triggers = ("=", "+", "-", "@", "\t", "\r")
+    header, *cells = csv.reader(io.StringIO(text))
+    assert header == list(COLUMNS)
+    assert not [cell for line in cells for cell in line if cell.startswith(triggers)]
+
+
+def test_formula_like_values_round_trip_exactly_into_another_company(company, tmp_path):
+    formula_client(company)
+    other = CompanyFactory.create()
+    source = tmp_path / "formulas.csv"
+    export(company, "--output", str(source), "--no-progress")
+    assert "'=HYPERLINK(" in source.read_text()
+
+    output, _ = import_file(other, source)
+
+    assert output.startswith("Imported 1 client(s) with 1 contact(s)")
+    client = Client.objects.get(company=other)
+    for name, (value, _) in FORMULA_VALUES.items():
+        assert getattr(client, name) == value, name
+    contact = client.contacts.get()
+    for name, (value, _) in CONTACT_FORMULA_VALUES.items():
+        assert getattr(contact, name) == value, name
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["=1", "+1", "-1", "@a", "\tx", "\rx", "'=1", "''-1", "'", "'a", "a=1", "", "x"],
+)
+def test_restore_formula_undoes_neutralise_formula(value):
+    assert restore_formula(neutralise_formula(value)) == value
+
+
+def test_a_handwritten_quote_before_a_formula_character_is_taken_off(company, tmp_path):
+    path = write_csv(
+        tmp_path,
+        [{"name": "'-5.00", "custom_value1": "''=x", "custom_value2": "'plain"}],
+    )
+    import_file(company, path)
+    client = Client.objects.get(company=company)
+    assert (client.name, client.custom_value1, client.custom_value2) == (
+        "-5.00",
+        "'=x",
+        "'plain",
+    )
+
+
+# -- malformed files ----------------------------------------------------------------
+
+
+def write_text(tmp_path, text):
+    path = tmp_path / "raw.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def failed_import(company, path):
+    """The import's problem lines; it must refuse the file."""
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command(
+            "import_clients",
+            "--company",
+            company.company_key,
+            str(path),
+            "--no-progress",
+            stderr=err,
+        )
+    return err.getvalue().splitlines()
+
+
+def test_an_unterminated_quote_is_reported_at_its_line_and_nothing_is_written(
+    company, tmp_path
+):
+    path = write_text(
+        tmp_path,
+        "name,contact_email\r\n"
+        "Good,good@x.test\r\n"
+        "Also good,also@x.test\r\n"
+        '"Unclosed,broken@x.test\r\n'
+        "Later,later@x.test\r\n",
+    )
+    problems = failed_import(company, path)
+    assert problems == [
+        "line 4: A quoted cell that starts on this line is never closed; the file "
+        'ends inside it. Add the missing closing quote ("), or double a quote that '
+        'is part of the text ("").'
+    ]
+    assert not Client.objects.exists()
+
+
+def test_an_unterminated_quote_in_a_long_file_is_reported_at_its_line(
+    company, tmp_path
+):
+    later = "".join(
+        f"Later {n},later{n}@x.test\n" for n in range(csv.field_size_limit() // 20)
+    )
+    path = write_text(
+        tmp_path, f'name,contact_email\nGood,good@x.test\n"Unclosed,b@x.test\n{later}'
+    )
+    (problem,) = failed_import(company, path)
+    assert problem.startswith("line 3: A cell is longer than")
+    assert "never closed" in problem
+    assert not Client.objects.exists()
+
+
+def test_a_stray_quote_inside_a_cell_is_reported_at_its_line(company, tmp_path):
+    path = write_text(tmp_path, 'name,city\nGood,Paris\n"Acme" Ltd,Rome\n')
+    (problem,) = failed_import(company, path)
+    assert problem.startswith("line 3: Not valid CSV (',' expected after '\"').")
+    assert not Client.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "Short,short@x.test",
+            "line 3: The row has 2 cell(s) but the header has 3 column(s). Add the "
+            "missing cells",
+        ),
+        (
+            "Long,long@x.test,Paris,France",
+            "line 3: The row has 4 cell(s) but the header has 3 column(s). Remove "
+            "the extra cells",
+        ),
+    ],
+)
+def test_a_row_with_the_wrong_number_of_cells_is_refused_by_line(
+    company, tmp_path, line, message
+):
+    path = write_text(
+        tmp_path, f"name,contact_email,city\nGood,g@x.test,Oslo\n{line}\nNext,,\n"
+    )
+    (problem,) = failed_import(company, path)
+    assert problem.startswith(message)
+    assert not Client.objects.exists()
+
+
+def test_an_oversized_cell_is_a_problem_not_a_traceback(company, tmp_path):
+    huge = "x" * (csv.field_size_limit() + 1)
+    path = write_text(tmp_path, f"name,private_notes\nGood,\nBig,{huge}\n")
+    (problem,) = failed_import(company, path)
+    assert problem.startswith(
+        f"line 3: A cell is longer than {csv.field_size_limit():,} characters"
+    )
+    assert not Client.objects.exists()
+
+
+def test_line_numbers_count_blank_lines_and_lines_inside_quoted_cells(
+    company, tmp_path
+):
+    path = write_text(
+        tmp_path,
+        'name,contact_email\n\n"Two\nlines",a@x.test\n\nBad,not-an-email\n',
+    )
+    problems = failed_import(company, path)
+    assert problems == [
+        "line 6, contact_email: The contacts.0.email must be a valid email address."
+    ]
+
+
+@pytest.mark.parametrize("levels", [330, 20_000])
+def test_deeply_nested_settings_are_a_problem_not_a_traceback(
+    company, tmp_path, levels
+):
+    deep = '{"k":' * levels + "1" + "}" * levels
+    path = write_csv(tmp_path, [{"name": "Deep", "settings": deep}])
+
+    with pytest.raises(CommandError, match="nothing was imported"):
+        import_file(company, path)
+
+    assert not Client.objects.filter(company=company).exists()

@@ -15,7 +15,9 @@ from companies.management.commands._lookup import company_lookup
 class Command(BaseCommand):
     help = (
         "Write a company's clients (not deleted ones) as CSV, one row per contact; "
-        "`import_clients` reads the same format back."
+        "`import_clients` reads the same format back. A cell that starts with = + "
+        "- @, a tab or a carriage return (or with ' before one of those) gets a "
+        "leading ' so that spreadsheets show it as text; `import_clients` removes it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

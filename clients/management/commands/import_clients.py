@@ -18,7 +18,10 @@ class Command(BaseCommand):
         "Create clients from a CSV file in the format of `export_clients` (one row "
         "per contact; rows of one client share a client_key). Every row is checked "
         "with the API's rules first; if any is wrong, the problems are listed by "
-        "line and nothing is imported. Columns: " + ", ".join(COLUMNS) + "."
+        "line and nothing is imported; so is a file that is not well-formed CSV or "
+        "a row with more or fewer cells than the header. A leading ' that the "
+        "export put before = + - @, a tab or a carriage return is taken off. "
+        "Columns: " + ", ".join(COLUMNS) + "."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
