@@ -3,6 +3,7 @@ import logging
 import pytest
 
 from config.api.hashids import encode_id
+from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.urls("tests.api.urls")
 
@@ -140,3 +141,29 @@ def test_integers_beyond_64_bits_are_rendered_not_a_500():
     from config.api.renderers import dumps
 
     assert dumps({"n": 10**20, "m": 1.5}) == b'{"n":100000000000000000000,"m":1.5}'
+
+
+def test_token_answers_are_never_stored_by_caches(api, company):
+    client_id = encode_id(ClientFactory.create(company=company).pk)
+    for path in (
+        "/api/v1/clients",
+        f"/api/v1/clients/{client_id}",
+        "/api/v1/documents",
+        "/api/v1/group_settings",
+        "/api/v1/ping",
+        "/api/v1/clients/unknown",
+    ):
+        response = api.get(path)
+        assert response["Cache-Control"] == "private, no-store", path
+    created = api.post("/api/v1/clients", {"name": "x"}, format="json")
+    assert created["Cache-Control"] == "private, no-store"
+
+
+def test_a_wrong_token_answer_is_not_stored_either(db, client):
+    response = client.get("/api/v1/clients", HTTP_X_API_TOKEN="wrong-token")
+    assert response.status_code == 403
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_statics_keep_their_revalidation(api):
+    assert api.get("/api/v1/statics")["Cache-Control"] == "private, no-cache"
