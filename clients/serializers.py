@@ -271,8 +271,13 @@ class DocumentsField(serializers.Field):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None:  # `null` too must be an array (upstream answers 422)
+            self.to_internal_value(data)
+            return True, None
+        return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> None:
         request = self.context.get("request")

@@ -215,6 +215,7 @@ def test_a_multipart_create_works(api):
         ),
         ({"contacts": "x"}, "contacts", "The contacts must be an array."),
         ({"documents": "x"}, "documents", "The documents must be an array."),
+        ({"documents": None}, "documents", "The documents must be an array."),
         (
             {"group_settings_id": "nope"},
             "group_settings_id",

@@ -447,3 +447,18 @@ def test_documents_can_be_uploaded_to_a_deleted_client(
     assert response.status_code == 200
     assert response.json()["data"]["is_deleted"] is True
     assert len(response.json()["data"]["documents"]) == 1
+
+
+@pytest.mark.parametrize("stem", ["a" * 1000, "ж" * 1000])
+def test_a_very_long_file_name_is_stored_shortened(
+    api: Any, media: Path, client_row: Client, stem: str
+) -> None:
+    response = api.put(
+        url(client_row),
+        {"documents[]": [upload(f"{stem}.png", image_bytes("PNG"))]},
+        format="multipart",
+    )
+
+    assert response.status_code == 200, response.content
+    name = response.json()["data"]["documents"][0]["name"]
+    assert name == stem[: 255 - 4] + ".png"
