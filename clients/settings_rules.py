@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from clients.number_format import pattern_problem
 from clients.reference import SETTINGS_CASTS
 from companies.models import default_company_settings
+from config.nesting import nesting_exceeds
 
 if TYPE_CHECKING:
     from clients.models import Client
@@ -171,29 +172,6 @@ def _has_null_character(value: object) -> bool:
     return False
 
 
-def _nesting_depth_exceeds(value: object, limit: int) -> bool:
-    """Whether objects and arrays in `value` nest deeper than `limit` levels.
-
-    Without recursion, so a structure of any depth is measured, not a crash.
-    """
-    pending: list[tuple[object, int]] = [(value, 1)]
-    while pending:
-        node, depth = pending.pop()
-        children = (
-            node.values()
-            if isinstance(node, dict)
-            else node
-            if isinstance(node, list)
-            else ()
-        )
-        for child in children:
-            if isinstance(child, dict | list):
-                if depth + 1 > limit:
-                    return True
-                pending.append((child, depth + 1))
-    return False
-
-
 def _setting_problem(key: str, value: object) -> str | None:
     """What is wrong with a typed value beyond its type, if anything."""
     if key == PATTERN_KEY and isinstance(value, str):
@@ -212,7 +190,7 @@ def settings_clean(raw: object) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise SettingsInvalid(["The settings must be an object."])
-    if _nesting_depth_exceeds(raw, MAX_SETTINGS_DEPTH):
+    if nesting_exceeds(raw, MAX_SETTINGS_DEPTH):
         raise SettingsInvalid(
             [f"The settings may not be nested more than {MAX_SETTINGS_DEPTH} levels."]
         )

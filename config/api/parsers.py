@@ -18,13 +18,17 @@ from django.utils.datastructures import MultiValueDict
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, DataAndFiles, FormParser, MultiPartParser
 
+from config.nesting import nesting_exceeds
+
+# Form keys may have at most this many brackets, JSON bodies this many levels.
 MAX_NESTING = 32
 # Django reads at most 1 KiB of each multipart part's headers (a module constant,
 # no setting); an upload named with a few hundred characters exceeds it and was a
 # 400. 8 KiB admits a 1,000-character name in any script and still bounds the read.
 MAX_PART_HEADER_BYTES = 8 * 1024
-multipartparser.MAX_TOTAL_HEADER_SIZE = max(
-    multipartparser.MAX_TOTAL_HEADER_SIZE, MAX_PART_HEADER_BYTES
+multipartparser.MAX_TOTAL_HEADER_SIZE = max(  # type: ignore[attr-defined]
+    multipartparser.MAX_TOTAL_HEADER_SIZE,  # type: ignore[attr-defined]
+    MAX_PART_HEADER_BYTES,
 )
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 
@@ -168,6 +172,8 @@ class ApiJSONParser(BaseParser):
             return {}
         if not isinstance(data, dict):
             raise ParseError("The request body must be a JSON object.")
+        if nesting_exceeds(data, MAX_NESTING):
+            raise ParseError("The request body is nested too deeply.")
         return data
 
 

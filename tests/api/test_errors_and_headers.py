@@ -167,3 +167,24 @@ def test_a_wrong_token_answer_is_not_stored_either(db, client):
 
 def test_statics_keep_their_revalidation(api):
     assert api.get("/api/v1/statics")["Cache-Control"] == "private, no-cache"
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_json_nested_deeper_than_32_levels_is_400(api, opening):
+    closing = "]" if opening == "[" else "}"
+    body = '{"name": ' + opening * 1000 + '"x"' + closing * 1000 + "}"
+
+    response = api.post("/api/v1/clients", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "The request body is nested too deeply.",
+        "errors": {},
+    }
+
+
+def test_json_nested_32_levels_is_read(api):
+    body = '{"name": "n", "settings": {"custom": ' + "[" * 30 + "]" * 30 + "}}"
+    response = api.post("/api/v1/clients", data=body, content_type="application/json")
+    assert response.status_code == 422  # settings allow less: the body was read
+    assert "settings" in response.json()["errors"]

@@ -36,8 +36,10 @@ def test_depth_is_measured_without_recursion(levels: int) -> None:
 
 
 @pytest.mark.parametrize("url", [CLIENTS, GROUPS])
-def test_deeply_nested_settings_are_422(api, url: str) -> None:
-    body = {"name": "Deep", "settings": {"custom": nested(330)}}
+@pytest.mark.parametrize("levels", [MAX_SETTINGS_DEPTH, 25])
+def test_deeply_nested_settings_are_422(api, url: str, levels: int) -> None:
+    # Deeper than the body's own limit (32 levels) is a 400 before settings are read.
+    body = {"name": "Deep", "settings": {"custom": nested(levels)}}
 
     response = api.post(url, body, format="json")
 
@@ -49,9 +51,19 @@ def test_deeply_nested_settings_are_422(api, url: str) -> None:
     assert not Client.objects.exists()
 
 
+def test_deeply_nested_form_settings_are_422(api) -> None:
+    key = "settings" + "[a]" * 20
+
+    response = api.post(
+        CLIENTS, data=f"{key}=1", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert "settings" in errors(response)
+
+
 def test_deep_lists_count_as_nesting_too(api) -> None:
     deep: Any = []
-    for _ in range(50):
+    for _ in range(20):
         deep = [deep]
     response = api.post(CLIENTS, {"settings": {"custom": deep}}, format="json")
     assert "settings" in errors(response)
