@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.strip_trailing_slashes",
+        "config.api.schema.constrain_path_ids",
     ],
 }
 

@@ -264,6 +264,23 @@ def strip_trailing_slashes(
     return result
 
 
+# Hashids use letters and digits only. An empty id would address the collection
+# (`DELETE /clients/` is a 405), so the document says ids are never empty.
+HASHID_SCHEMA = {"type": "string", "minLength": 1, "pattern": "^[0-9A-Za-z]+$"}
+
+
+def constrain_path_ids(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Postprocessing hook: every path parameter is a hashid (`HASHID_SCHEMA`)."""
+    for item in result["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path":
+                    parameter["schema"] = dict(HASHID_SCHEMA)
+    return result
+
+
 def build_mock_request(
     method: str, path: str, view: Any, original_request: Any, **kwargs: Any
 ) -> Any:

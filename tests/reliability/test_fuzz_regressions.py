@@ -226,3 +226,14 @@ def test_a_non_ascii_digit_form_key_is_no_array_index(owner: Member, digit: str)
         content_type="application/x-www-form-urlencoded; charset=utf-8",
     )
     assert answer.status_code in (200, 422), answer.content
+
+
+def test_path_ids_are_documented_as_non_empty_hashids(schema, owner: Member):
+    for path, item in schema["paths"].items():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    assert parameter["schema"]["minLength"] == 1, path
+                    assert parameter["schema"]["pattern"] == "^[0-9A-Za-z]+$"
+    # What an empty id reaches instead: the collection, which refuses the method.
+    assert owner.api.delete("/api/v1/clients/").status_code == 405
