@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from companies.models import (
     ApiToken,
@@ -51,6 +52,12 @@ def token_revoke(*, token: ApiToken) -> None:
     token.save(update_fields=["is_revoked", "updated_at"])
 
 
+def tokens_revoke_named(*, membership: Membership, name: str) -> int:
+    """Revoke the membership's live tokens called `name`; return how many."""
+    tokens = ApiToken.objects.filter(membership=membership, name=name, is_revoked=False)
+    return tokens.update(is_revoked=True, updated_at=timezone.now())
+
+
 @dataclass(frozen=True)
 class CreatedCompany:
     """What `company_create_with_owner` made or reused, and the new token."""
@@ -61,13 +68,28 @@ class CreatedCompany:
     issued: IssuedToken
     company_created: bool
     user_created: bool
+    revoked_tokens: int = 0
 
 
 @transaction.atomic
 def company_create_with_owner(
-    *, company_name: str, email: str, password: str, token: str | None = None
+    *,
+    company_name: str,
+    email: str,
+    password: str,
+    token: str | None = None,
+    token_name: str = "API token",
+    revoke_previous: bool = False,
 ) -> CreatedCompany:
-    """Create or reuse a user and a company; make the user owner; issue a token."""
+    """Create or reuse a user and a company; make the user owner; issue a token.
+
+    `revoke_previous` first revokes the owner's live tokens of the same name in
+    the company, so re-running a set-up script leaves one working token, while
+    tokens issued under other names stay valid.
+    """
+    token_name = token_name.strip()
+    if not token_name or len(token_name) > 255:
+        raise ValidationError("The token name must be 1 to 255 characters long.")
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -89,7 +111,10 @@ def company_create_with_owner(
     membership, _ = Membership.objects.update_or_create(
         company=company, user=user, defaults={"is_owner": True, "is_admin": True}
     )
-    issued = token_create(membership=membership, plain=token)
+    revoked = 0
+    if revoke_previous:
+        revoked = tokens_revoke_named(membership=membership, name=token_name)
+    issued = token_create(membership=membership, name=token_name, plain=token)
     return CreatedCompany(
         company=company,
         user=user,
@@ -97,4 +122,5 @@ def company_create_with_owner(
         issued=issued,
         company_created=company_created,
         user_created=user_created,
+        revoked_tokens=revoked,
     )

@@ -6,7 +6,10 @@ from pathlib import Path
 import dj_database_url
 from corsheaders.defaults import default_headers
 
+from config.env import load_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_env_file(BASE_DIR)
 APP_VERSION = "0.1.0"
 
 

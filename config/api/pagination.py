@@ -22,6 +22,12 @@ MAX_PER_PAGE = 5000
 MAX_PAGE = 2**53 - 1
 
 
+PER_PAGE_ERROR = "The per page must be a whole number of at least 1."
+# A value with more digits than this is far past MAX_PER_PAGE (and int() refuses
+# strings over 4,300 digits).
+_MAX_DIGITS = 18
+
+
 def positive_int(raw: object, default: int) -> int:
     """A query value as a positive integer; anything else falls back to `default`."""
     try:
@@ -29,6 +35,20 @@ def positive_int(raw: object, default: int) -> int:
     except (TypeError, ValueError):
         return default
     return value if value >= 1 else default
+
+
+def per_page_from(raw: str | None) -> int:
+    """`per_page` as sent: absent or empty is the default, more than MAX_PER_PAGE is
+    MAX_PER_PAGE, and anything but a whole number of at least 1 is a 422."""
+    text = (raw or "").strip()
+    if not text:
+        return DEFAULT_PER_PAGE
+    digits = text.lstrip("0")
+    if not (text.isascii() and text.isdigit()) or not digits:
+        raise ValidationError({"per_page": [PER_PAGE_ERROR]})
+    if len(digits) > _MAX_DIGITS:
+        return MAX_PER_PAGE
+    return min(int(digits), MAX_PER_PAGE)
 
 
 class EnvelopePagination(BasePagination):
@@ -49,6 +69,11 @@ class EnvelopePagination(BasePagination):
     after_query_param = "after"
     keyset = False
 
+    def check_query(self, request: Request) -> None:
+        """422 for an invalid `per_page`; views call it before they act, so a bulk
+        action never writes and then refuses to page its answer."""
+        per_page_from(request.query_params.get(self.per_page_query_param))
+
     def paginate_queryset(
         self,
         queryset: QuerySet[Any] | Sequence[Any],
@@ -56,11 +81,8 @@ class EnvelopePagination(BasePagination):
         view: APIView | None = None,
     ) -> list[Any]:
         self.request = request
-        self.per_page = min(
-            positive_int(
-                request.query_params.get(self.per_page_query_param), DEFAULT_PER_PAGE
-            ),
-            MAX_PER_PAGE,
+        self.per_page = per_page_from(
+            request.query_params.get(self.per_page_query_param)
         )
         self.page = min(
             positive_int(request.query_params.get(self.page_query_param), 1),
@@ -196,7 +218,8 @@ class EnvelopePagination(BasePagination):
                 "in": "query",
                 "required": False,
                 "description": (
-                    f"Rows per page (default {DEFAULT_PER_PAGE}, max {MAX_PER_PAGE})."
+                    f"Rows per page (default {DEFAULT_PER_PAGE}); larger than "
+                    f"{MAX_PER_PAGE} is read as {MAX_PER_PAGE}."
                 ),
                 "schema": {"type": "integer", "minimum": 1},
             },

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import multipartparser
 from django.utils.datastructures import MultiValueDict
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.parsers import BaseParser, DataAndFiles, FormParser, MultiPartParser
 
 from config.nesting import nesting_exceeds
@@ -177,8 +177,32 @@ class ApiJSONParser(BaseParser):
         return data
 
 
+JSON_AS_FORM_MESSAGE = (
+    "The request body looks like JSON but was sent as a form "
+    "(application/x-www-form-urlencoded, what curl -d sends by default). "
+    "Send it with the header Content-Type: application/json."
+)
+_JSON_OPENERS = (b"{", b"[")
+
+
+def looks_like_json(raw: bytes, flat: Mapping[str, Any]) -> bool:
+    """A body that opens like a JSON object or array, or a form whose only key
+    does and has no value (the same JSON, percent-encoded)."""
+    if raw.lstrip().startswith(_JSON_OPENERS):
+        return True
+    pairs = _pairs(flat)
+    if len(pairs) != 1:
+        return False
+    key, value = pairs[0]
+    return value == "" and key.lstrip().startswith(("{", "["))
+
+
 class PhpFormParser(FormParser):
-    """`application/x-www-form-urlencoded` with PHP bracket keys."""
+    """`application/x-www-form-urlencoded` with PHP bracket keys.
+
+    A JSON body sent without `Content-Type: application/json` would be read as a
+    single key with no value (a client with an empty name); it is refused with 415.
+    """
 
     def parse(
         self,
@@ -186,9 +210,12 @@ class PhpFormParser(FormParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        flat = super().parse(
-            io.BytesIO(read_limited(stream)), media_type, parser_context
-        )
+        raw = read_limited(stream)
+        flat = super().parse(io.BytesIO(raw), media_type, parser_context)
+        if looks_like_json(raw, flat):
+            raise UnsupportedMediaType(
+                media_type or self.media_type, detail=JSON_AS_FORM_MESSAGE
+            )
         return nest_php_keys(_pairs(flat))
 
 

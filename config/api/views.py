@@ -1,17 +1,75 @@
 """API views that belong to no app, and the JSON answers for Django-level errors."""
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import exceptions, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 logger = logging.getLogger("config.api")
+
+
+@csrf_exempt
+def home(request: HttpRequest) -> HttpResponse:
+    """`/`: what this server is and where to start; no token needed."""
+    if request.method not in ("GET", "HEAD"):
+        response = _error(f'Method "{request.method}" not allowed.', 405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    return JsonResponse(
+        {
+            "name": settings.SPECTACULAR_SETTINGS["TITLE"],
+            "version": settings.APP_VERSION,
+            "docs": reverse("docs"),
+            "redoc": reverse("redoc"),
+            "schema": reverse("schema"),
+            "admin": reverse("admin:index"),
+            "health": reverse("health"),
+            "ping": reverse("ping"),
+            "authentication": "Send your API token in the X-API-TOKEN header.",
+        }
+    )
+
+
+class SchemaNegotiation(DefaultContentNegotiation):
+    """`?format=json` or `Accept: application/json` gets JSON; anything else (no
+    Accept, an unknown format or media type) gets drf-spectacular's default YAML,
+    never a 404 or 406."""
+
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, Any]:
+        choices = list(renderers)
+        try:
+            return super().select_renderer(request, choices, format_suffix)
+        except (Http404, exceptions.NotAcceptable):
+            wanted = format_suffix or request.query_params.get(
+                self.settings.URL_FORMAT_OVERRIDE
+            )
+            renderer = next((r for r in choices if r.format == wanted), choices[0])
+            return renderer, renderer.media_type
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document, in YAML or JSON (the API's own views answer JSON
+    whatever is asked, which would pin this one to its first renderer)."""
+
+    content_negotiation_class = SchemaNegotiation
 
 
 class PingView(APIView):

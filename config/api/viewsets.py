@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 
 from companies.models import Company, Membership
 from config.api.errors import NotFoundError
@@ -24,6 +25,13 @@ class CompanyScopedViewSet(viewsets.GenericViewSet):
     not_found_message = "Not found"
     lookup_url_kwarg = "id"
     lookup_value_regex = "[^/]+"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Before the action: bulk actions page their answer after they write.
+        check_query = getattr(self.paginator, "check_query", None)
+        if callable(check_query):
+            check_query(request)
 
     @property
     def company(self) -> Company:

@@ -47,13 +47,30 @@ def test_a_page_past_the_end_is_empty_with_the_page_asked(api, five_members):
 
 
 @pytest.mark.parametrize(
-    ("per_page", "expected"), [("abc", 20), ("0", 20), ("-3", 20), ("100000", 5000)]
+    ("per_page", "expected"),
+    [("", 20), (" 7 ", 7), ("007", 7), ("100000", 5000), ("9" * 5000, 5000)],
 )
-def test_bad_or_huge_per_page_falls_back_or_is_clamped(
+def test_an_empty_per_page_is_the_default_and_a_huge_one_is_clamped(
     api, five_members, per_page, expected
 ):
     pagination = api.get(URL, {"per_page": per_page}).json()["meta"]["pagination"]
     assert pagination["per_page"] == expected
+
+
+@pytest.mark.parametrize("per_page", ["abc", "0", "000", "-3", "+5", "2.5", "١٢"])
+def test_an_invalid_per_page_is_a_422_keyed_per_page(api, five_members, per_page):
+    response = api.get(URL, {"per_page": per_page})
+    assert response.status_code == 422
+    assert response.json() == {
+        "message": "The given data was invalid.",
+        "errors": {"per_page": ["The per page must be a whole number of at least 1."]},
+    }
+
+
+def test_an_invalid_per_page_is_refused_with_keyset_pages_too(api, five_members):
+    response = api.get(URL, {"per_page": "abc", "after": ""})
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["per_page"]
 
 
 def test_total_pages_is_at_least_one_for_an_empty_list(api):

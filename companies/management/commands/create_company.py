@@ -21,6 +21,17 @@ class Command(BaseCommand):
             "--password", required=True, help="Login password of the owner"
         )
         parser.add_argument("--token", help="Use this token instead of a random one")
+        parser.add_argument(
+            "--token-name", default="API token", help="A label for the token"
+        )
+        parser.add_argument(
+            "--revoke-previous",
+            action="store_true",
+            help=(
+                "First revoke the owner's live tokens of the same --token-name in "
+                "the company (re-runs of a set-up script then leave one token)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -29,6 +40,8 @@ class Command(BaseCommand):
                 email=options["email"],
                 password=options["password"],
                 token=options.get("token"),
+                token_name=options["token_name"],
+                revoke_previous=options["revoke_previous"],
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
@@ -38,5 +51,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} user '{created.user.get_username()}' (owner, admin)."
         )
+        if created.revoked_tokens:
+            self.stdout.write(
+                f"Revoked {created.revoked_tokens} earlier token(s) named "
+                f"'{created.issued.token.name}'."
+            )
         self.stdout.write("API token (shown once, send it as X-API-TOKEN):")
         self.stdout.write(created.issued.plain)
