@@ -6,12 +6,7 @@ the password (`PasswordProtected`), then the ids in the path (here).
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    inline_serializer,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -26,7 +21,7 @@ from clients.views import INCLUDE_PARAMETER
 from config.api.errors import ApiError
 from config.api.hashids import decode_id
 from config.api.password import PasswordProtected
-from config.api.schema import data_envelope
+from config.api.schema import data_envelope, error_response
 from config.api.viewsets import CompanyScopedViewSet
 
 PASSWORD_PARAMETERS = [
@@ -47,21 +42,21 @@ PASSWORD_PARAMETERS = [
     ),
 ]
 
-ERROR = inline_serializer(
-    "GatedError",
-    {"message": serializers.CharField(), "errors": serializers.DictField()},
-)
 # 403 (not an admin or owner) and 404 come from the project's AutoSchema.
 GATE_RESPONSES = {
-    412: OpenApiResponse(ERROR, description="Invalid Password (missing or wrong)."),
-    429: OpenApiResponse(
-        ERROR,
-        description=(
-            "Locked after 5 wrong passwords in 15 minutes, or the rate limit; "
-            "see Retry-After."
-        ),
+    412: error_response('"Invalid Password": the password is missing or wrong.'),
+    429: error_response(
+        "Locked after 5 wrong passwords in 15 minutes (even the right one is "
+        "refused until then), or the rate limit; see Retry-After."
     ),
 }
+GATE_RULES = (
+    "Only a company admin or owner (else 403), with their login password in "
+    "`X-API-PASSWORD` (or base64 in `X-API-PASSWORD-BASE64`); after a right one "
+    "the header may be left out for the company's `default_password_timeout`. "
+    "A missing or wrong password is a 412; the 5th wrong one in 15 minutes locks "
+    "the user out (429 with Retry-After)."
+)
 
 
 class ClientGatedViewSet(CompanyScopedViewSet):
@@ -78,8 +73,10 @@ class ClientGatedViewSet(CompanyScopedViewSet):
         operation_id="clients_purge",
         summary="Purge a client",
         description=(
-            "Hard-deletes the client with its contacts, activities, ledger and "
-            "documents (files removed after commit)."
+            "Removes the client for good, with its contacts, activities, ledger "
+            "and documents (and their files); this cannot be undone. "
+            f"{GATE_RULES} Errors: 404 for an id that is not one of the company's "
+            "clients."
         ),
         request=None,
         parameters=PASSWORD_PARAMETERS,
@@ -105,16 +102,19 @@ class ClientGatedViewSet(CompanyScopedViewSet):
         operation_id="clients_merge",
         summary="Merge a client into another",
         description=(
-            "Moves `mergeable_id`'s balance, new contacts, documents and activities "
-            "to `id`, then hard-deletes `mergeable_id`. Answers the merged-into "
-            "client."
+            "In one transaction, adds `mergeable_id`'s balance and paid to date to "
+            "`id` (with a ledger row), moves its contacts (except those without an "
+            "email or with an email `id` already has), documents and activities, "
+            "then removes `mergeable_id` for good. Answers the client `id`. "
+            f"{GATE_RULES} Errors: 404 for an unknown `id`; 400 `Client not "
+            "found` for an unknown `mergeable_id`, and 400 for the same id twice."
         ),
         request=None,
         parameters=[*PASSWORD_PARAMETERS, INCLUDE_PARAMETER],
         responses={
             200: data_envelope(ClientSerializer(), "MergedClient"),
-            400: OpenApiResponse(
-                ERROR, description="Unknown mergeable client, or the same client."
+            400: error_response(
+                '"Client not found" (the mergeable id), or the same client twice.'
             ),
             **GATE_RESPONSES,
         },

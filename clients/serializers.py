@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.html import strip_tags
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.request import Request
@@ -217,7 +217,11 @@ class FlagField(serializers.BooleanField):
     {
         "type": "object",
         "additionalProperties": True,
-        "description": "Settings keys (typed as upstream's settings casts); merged.",
+        "description": (
+            "Settings keys, merged key by key into the stored settings. Integer "
+            "keys (`currency_id`, `language_id`, `payment_terms`…) are stored as "
+            'strings ("2"); null and "" values are dropped; unknown keys are kept.'
+        ),
     }
 )
 class SettingsField(serializers.Field):
@@ -305,6 +309,17 @@ def _string(max_length: int | None = 255, **kwargs: Any) -> TextField:
     return TextField(max_length=max_length, **kwargs)
 
 
+@extend_schema_serializer(
+    component_name="Client",
+    description=(
+        "The writable fields of a client; keys left out keep their values, and "
+        "read-only keys of the client object (`id`, `balance`, timestamps…) are "
+        "ignored, so a client as answered can be sent back. `country_code`, "
+        "`shipping_country_code` (ISO alpha-2 or alpha-3), `currency_code` and "
+        "`language_code` set `country_id`, `shipping_country_id`, "
+        "`settings.currency_id` and `settings.language_id`."
+    ),
+)
 class ClientInputSerializer(serializers.Serializer[Client]):
     """The writable client fields (API.md §6); everything else is ignored.
 
@@ -344,19 +359,37 @@ class ClientInputSerializer(serializers.Serializer[Client]):
     id_number = _string()
     number = _string()
     routing_id = _string()
-    classification = _string(32)
+    classification = _string(
+        32,
+        help_text=(
+            "individual, business, company, partnership, trust, charity, "
+            'government or other; "" for none.'
+        ),
+    )
     is_tax_exempt = FlagField()
     has_valid_vat_number = FlagField()
     group_settings_id = CompanyRelatedField(
-        source="group_settings", queryset=GroupSetting.objects.all()
+        source="group_settings",
+        queryset=GroupSetting.objects.all(),
+        help_text='The hashed id of one of the company\'s groups; "" or null: none.',
     )
     assigned_user_id = CompanyRelatedField(
         source="assigned_user",
         queryset=User.objects.all(),
         company_lookup="memberships__company",
+        help_text='The hashed id of a member of the company; "" or null: none.',
     )
-    contacts = ContactsField()
-    documents = DocumentsField()
+    contacts = ContactsField(
+        help_text=(
+            "The whole set of contacts: matched by `id`, those left out are "
+            "deleted, those without a known `id` are added. The first one marked "
+            "`is_primary` (else the first) becomes the primary contact. Left out: "
+            "contacts unchanged (on create, one blank contact)."
+        )
+    )
+    documents = DocumentsField(
+        help_text="Ignored (an array when sent); files go to `/clients/{id}/upload`."
+    )
     country_code = _string(None)
     shipping_country_code = _string(None)
     currency_code = _string(None)
@@ -495,6 +528,10 @@ class BulkActionSerializer(serializers.Serializer[Any]):
         return result
 
 
+@extend_schema_serializer(
+    component_name="GroupSetting",
+    description="A group's writable fields: `name` (needed on create), `settings`.",
+)
 class GroupSettingInputSerializer(serializers.Serializer[GroupSetting]):
     """Writable group fields: `name` (required on create) and `settings`."""
 
@@ -711,6 +748,9 @@ def client_representation(
     return data
 
 
+@extend_schema_serializer(
+    description="A group of clients sharing settings (client → group → company)."
+)
 class GroupSettingSerializer(serializers.Serializer[GroupSetting]):
     """The group settings object (rendered by `group_representation`)."""
 
@@ -726,6 +766,14 @@ class GroupSettingSerializer(serializers.Serializer[GroupSetting]):
         return group_representation(instance)
 
 
+@extend_schema_serializer(
+    description=(
+        "A client, in any state: active (`archived_at` 0), archived (`archived_at` "
+        "set) or deleted (`is_deleted`). Numeric ids are strings, empty ids are "
+        '`""`, timestamps are unix seconds (0 when unset); contacts come primary '
+        "first."
+    )
+)
 class ClientSerializer(serializers.Serializer[Client]):
     """The client object of API.md §4, for the OpenAPI schema (rendered by
     `client_representation`)."""

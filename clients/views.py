@@ -8,7 +8,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -34,6 +39,7 @@ from clients.reads import (
 )
 from clients.reference import STATICS
 from clients.serializers import (
+    BULK_UPDATE_COLUMNS,
     BulkActionSerializer,
     ClientInputSerializer,
     ClientSerializer,
@@ -59,6 +65,7 @@ from clients.services import (
 )
 from clients.settings_rules import new_client_settings
 from companies.models import Membership
+from config.api import examples
 from config.api.errors import ApiError
 from config.api.filters import filters_sent
 from config.api.hashids import decode_id, encode_id
@@ -78,16 +85,65 @@ INCLUDE_PARAMETER = OpenApiParameter(
     ),
 )
 
+ERRORS_422 = "422 with the messages by input key"
+CLIENT_UPDATE_DESCRIPTION = (
+    "Writes the keys sent; the others keep their values, and `settings` are merged "
+    "key by key. `contacts`, when sent, is the whole set: contacts are matched by "
+    "`id`, those left out are deleted and those without a known `id` are added. "
+    "An archived client stays archived. Answers the client as stored. Errors: 404 "
+    f"for an unknown id; 400 for a deleted client (restore it first); {ERRORS_422}."
+)
+GROUP_UPDATE_DESCRIPTION = (
+    "Writes `name` and/or `settings` (merged key by key). Errors: 404 for an "
+    f"unknown id; 400 for a deleted group; {ERRORS_422}."
+)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True}
+)
+class BulkValueField(serializers.JSONField):
+    """`new_value` of a bulk update: text, or a numeric id for the id columns."""
+
+
+BULK_IDS_HELP = (
+    "Hashed ids of the company's clients (deleted ones too), at most "
+    f"{MAX_BULK_IDS:,}; a comma-separated string works as well."
+)
+
+# Schema only: `bulk` validates with BulkActionSerializer and `company_ids`.
 BulkRequest = inline_serializer(
-    "ClientBulkRequest",
+    "ClientBulk",
     {
-        "action": serializers.CharField(
-            help_text="archive, restore, delete, assign_group or bulk_update"
+        "action": serializers.ChoiceField(
+            choices=BulkActionSerializer.ACTIONS,
+            help_text="Also accepted in the query string.",
         ),
-        "ids": serializers.ListField(child=serializers.CharField()),
-        "group_settings_id": serializers.CharField(required=False),
-        "column": serializers.CharField(required=False),
-        "new_value": serializers.CharField(required=False),
+        "ids": serializers.ListField(
+            child=serializers.CharField(),
+            min_length=1,
+            max_length=MAX_BULK_IDS,
+            help_text=BULK_IDS_HELP,
+        ),
+        "group_settings_id": serializers.CharField(
+            required=False,
+            allow_blank=True,
+            allow_null=True,
+            help_text="The group, for `assign_group`.",
+        ),
+        "column": serializers.ChoiceField(
+            choices=BULK_UPDATE_COLUMNS,
+            required=False,
+            help_text="The column `bulk_update` sets.",
+        ),
+        "new_value": BulkValueField(
+            required=False,
+            help_text=(
+                "The value `bulk_update` writes: text, or a numeric id for "
+                '`industry_id`, `size_id` and `country_id` ("" or null: none; '
+                "the company's country for `country_id`)."
+            ),
+        ),
     },
 )
 
@@ -279,7 +335,20 @@ class ClientViewSet(CompanyScopedViewSet):
         return serializer
 
     @extend_schema(
-        parameters=[INCLUDE_PARAMETER], responses=ClientSerializer(many=True)
+        summary="List clients",
+        description=(
+            "A page of the company's clients, in any state unless `status` says "
+            "which (`status=active` is what Invoice Ninja's apps send). Filters "
+            "combine; `filter` searches names, numbers, custom values and the "
+            "contacts' names, emails and phones. `sort=column|asc` or `|desc` "
+            "(default `id`); `per_page` up to 5,000; `after=` pages an export by "
+            "id, without a total. A member without `view_client` sees only the "
+            "clients they made or are assigned to. Errors: a malformed filter, "
+            f"sort or status is a {ERRORS_422}; an unknown `include` is a 400."
+        ),
+        parameters=[INCLUDE_PARAMETER],
+        responses=ClientSerializer(many=True),
+        examples=examples.CLIENT_LIST,
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018 - an unknown include answers 400 before any query
@@ -291,21 +360,53 @@ class ClientViewSet(CompanyScopedViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response([self.represent(c) for c in page or []])
 
-    @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)
+    @extend_schema(
+        summary="Show a client",
+        description=(
+            "One client with its contacts and documents, also when archived or "
+            "deleted. Errors: 404 `Client not found` for an id that does not "
+            "decode, does not exist or is another company's (the same answer)."
+        ),
+        parameters=[INCLUDE_PARAMETER],
+        responses=ClientSerializer,
+        examples=examples.CLIENT_SHOW,
+    )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018
         return Response({"data": self.represent(self.get_object())})
 
-    @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)
+    @extend_schema(
+        operation_id="clients_edit",
+        summary="Show a client (edit alias)",
+        description=(
+            "The same answer as `GET /clients/{id}`, under upstream's edit route. "
+            "Errors: 404 for an unknown id."
+        ),
+        parameters=[INCLUDE_PARAMETER],
+        responses=ClientSerializer,
+        examples=examples.CLIENT_SHOW,
+    )
     @action(detail=True, methods=["get"], url_path="edit")
     def edit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The client, as `GET /clients/{id}` (upstream's edit alias)."""
         return self.retrieve(request, *args, **kwargs)
 
     @extend_schema(
+        summary="Create a client",
+        description=(
+            "Answers 200 (as upstream does) with the client and a `Location` "
+            "header. A blank `number` is generated from the company's counter "
+            "and pattern; `country_id` left out or empty is the company's "
+            "country; no `contacts` (or `[]`) gives one blank contact. Exactly one "
+            "contact ends up primary. Unknown and read-only keys are ignored. "
+            f"Errors: {ERRORS_422} (`number` or `id_number` taken, an unknown "
+            "country, `contacts.0.email` invalid or repeated, a weak contact "
+            "password, a mistyped setting); 400 for a body that is not an object."
+        ),
         parameters=[INCLUDE_PARAMETER],
         request=ClientInputSerializer,
         responses=ClientSerializer,
+        examples=examples.CLIENT_CREATE,
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018
@@ -322,9 +423,12 @@ class ClientViewSet(CompanyScopedViewSet):
         )
 
     @extend_schema(
+        summary="Update a client",
+        description=CLIENT_UPDATE_DESCRIPTION,
         parameters=[INCLUDE_PARAMETER],
         request=ClientInputSerializer,
         responses=ClientSerializer,
+        examples=examples.CLIENT_UPDATE,
     )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018
@@ -338,21 +442,44 @@ class ClientViewSet(CompanyScopedViewSet):
         return Response({"data": self.represent(self.reread(client))})
 
     @extend_schema(
+        summary="Update a client (PATCH)",
+        description=f"The same as `PUT`. {CLIENT_UPDATE_DESCRIPTION}",
         parameters=[INCLUDE_PARAMETER],
         request=ClientInputSerializer,
         responses=ClientSerializer,
+        examples=examples.CLIENT_UPDATE,
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)
+    @extend_schema(
+        summary="Delete a client",
+        description=(
+            "Marks the client deleted (`is_deleted` true, `archived_at` set) and "
+            "answers it; nothing is removed, and a bulk `restore` brings it back. "
+            "Deleting twice changes nothing. To remove a client for good, purge "
+            "it. Errors: 404 for an unknown id; 403 when the user may not edit it."
+        ),
+        parameters=[INCLUDE_PARAMETER],
+        responses=ClientSerializer,
+    )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.includes  # noqa: B018
         client = self.write_object()
         client_delete(client=client, user=self.user)
         return Response({"data": self.represent(self.reread(client))})
 
-    @extend_schema(parameters=[INCLUDE_PARAMETER], responses=ClientSerializer)
+    @extend_schema(
+        operation_id="clients_blank",
+        summary="A blank client",
+        description=(
+            "An unsaved client with the defaults a new one gets (`id` empty, the "
+            "company's country and currency, a fresh `client_hash`), for a form "
+            "to start from. Errors: 403 without `create_client`."
+        ),
+        parameters=[INCLUDE_PARAMETER],
+        responses=ClientSerializer,
+    )
     @action(
         detail=False, methods=["get"], url_path="create", permission_action="create"
     )
@@ -367,13 +494,29 @@ class ClientViewSet(CompanyScopedViewSet):
         return Response({"data": self.represent(client)})
 
     @extend_schema(
+        operation_id="clients_bulk",
+        summary="Archive, restore, delete, group or edit many clients",
+        description=(
+            "`archive`, `restore`, `delete`, `assign_group` (with "
+            "`group_settings_id`) or `bulk_update` (with `column` and "
+            f"`new_value`) for up to {MAX_BULK_IDS:,} ids, in one transaction. "
+            "Clients the user may not edit are skipped. Answers the clients asked "
+            "for in the list envelope (`per_page` applies). Errors: 422 and "
+            f"nothing changed when an id is not one of the company's clients (\""
+            f'{INVALID_IDS}"), there are more than {MAX_BULK_IDS:,}, or the '
+            "action, group, column or value is invalid."
+        ),
         parameters=[
             OpenApiParameter(
-                "action", OpenApiTypes.STR, description="Also accepted in the body."
+                "action",
+                OpenApiTypes.STR,
+                enum=BulkActionSerializer.ACTIONS,
+                description="The action, when the body has none.",
             )
         ],
         request=BulkRequest,
         responses=ClientSerializer(many=True),
+        examples=examples.CLIENT_BULK,
     )
     @action(detail=False, methods=["post"], url_path="bulk", permission_action="edit")
     def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -476,19 +619,43 @@ class GroupSettingViewSet(CompanyScopedViewSet):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    @extend_schema(responses=GroupSettingSerializer(many=True))
+    @extend_schema(
+        summary="List groups",
+        description=(
+            "A page of the company's groups in id order, in any state unless "
+            "`status` says which; `name` filters by a substring. Errors: "
+            f"{ERRORS_422} for a malformed `status`."
+        ),
+        responses=GroupSettingSerializer(many=True),
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(
             [group_representation(group) for group in page or []]
         )
 
-    @extend_schema(responses=GroupSettingSerializer)
+    @extend_schema(
+        summary="Show a group",
+        description=(
+            "One group, also when archived or deleted. Errors: 404 `Group not "
+            "found` for an unknown id."
+        ),
+        responses=GroupSettingSerializer,
+    )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.respond(self.get_object())
 
     @extend_schema(
-        request=GroupSettingInputSerializer, responses=GroupSettingSerializer
+        summary="Create a group",
+        description=(
+            "Answers 200 with the group. `name` is required and unique in the "
+            "company; `settings` are typed as a client's are, and its clients "
+            f"inherit them. Errors: {ERRORS_422} (`name` missing or taken, a "
+            "mistyped setting)."
+        ),
+        request=GroupSettingInputSerializer,
+        responses=GroupSettingSerializer,
+        examples=examples.GROUP_CREATE,
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         group = group_setting_create(
@@ -497,7 +664,10 @@ class GroupSettingViewSet(CompanyScopedViewSet):
         return self.respond(group)
 
     @extend_schema(
-        request=GroupSettingInputSerializer, responses=GroupSettingSerializer
+        summary="Update a group",
+        description=GROUP_UPDATE_DESCRIPTION,
+        request=GroupSettingInputSerializer,
+        responses=GroupSettingSerializer,
     )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         group: GroupSetting = self.get_object()
@@ -509,12 +679,22 @@ class GroupSettingViewSet(CompanyScopedViewSet):
         return self.respond(group)
 
     @extend_schema(
-        request=GroupSettingInputSerializer, responses=GroupSettingSerializer
+        summary="Update a group (PATCH)",
+        description=f"The same as `PUT`. {GROUP_UPDATE_DESCRIPTION}",
+        request=GroupSettingInputSerializer,
+        responses=GroupSettingSerializer,
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(responses=GroupSettingSerializer)
+    @extend_schema(
+        summary="Delete a group",
+        description=(
+            "Marks the group deleted and answers it; a bulk `restore` brings it "
+            "back. Errors: 404 for an unknown id."
+        ),
+        responses=GroupSettingSerializer,
+    )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         group: GroupSetting = self.get_object()
         group_settings_change_state(
@@ -524,14 +704,31 @@ class GroupSettingViewSet(CompanyScopedViewSet):
         return self.respond(group)
 
     @extend_schema(
+        operation_id="group_settings_bulk",
+        summary="Archive, restore or delete many groups",
+        description=(
+            f"Up to {MAX_BULK_IDS:,} ids; groups the user may not edit are "
+            "skipped. Answers the groups asked for in the list envelope. Errors: "
+            "422 and nothing changed when an id is not one of the company's "
+            "groups or the action is unknown."
+        ),
         request=inline_serializer(
-            "GroupSettingBulkRequest",
+            "GroupSettingBulk",
             {
-                "action": serializers.CharField(help_text="archive, restore or delete"),
-                "ids": serializers.ListField(child=serializers.CharField()),
+                "action": serializers.ChoiceField(
+                    choices=("archive", "restore", "delete"),
+                    help_text="Also accepted in the query string.",
+                ),
+                "ids": serializers.ListField(
+                    child=serializers.CharField(),
+                    min_length=1,
+                    max_length=MAX_BULK_IDS,
+                    help_text="Hashed ids of the company's groups.",
+                ),
             },
         ),
         responses=GroupSettingSerializer(many=True),
+        examples=examples.GROUP_BULK,
     )
     @action(detail=False, methods=["post"], url_path="bulk", permission_action="edit")
     def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -574,10 +771,15 @@ class StaticsView(APIView):
     """Reference tables for integrators (API.md §10), with an ETag."""
 
     @extend_schema(
-        responses=inline_serializer(
-            "Statics",
-            STATICS_FIELDS,
-        )
+        operation_id="statics",
+        summary="Reference tables",
+        description=(
+            "Countries, currencies, languages, industries and sizes, each row "
+            "with its id as a string: the values of `country_id`, `industry_id`, "
+            "`size_id`, `settings.currency_id`… Sends an `ETag`; a matching "
+            "`If-None-Match` answers 304."
+        ),
+        responses=inline_serializer("Statics", STATICS_FIELDS),
     )
     def get(self, request: Request) -> HttpResponse:
         headers = {"ETag": STATICS.etag, "Cache-Control": "private, no-cache"}

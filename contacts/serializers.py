@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator, validate_email
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from config.api.fields import unix_time
@@ -82,6 +82,14 @@ class ContactBooleanField(serializers.BooleanField):
         return super().validate_empty_values(data)
 
 
+@extend_schema_serializer(
+    component_name="Contact",
+    description=(
+        "A contact in a client write. With the `id` of one of the client's "
+        "contacts it updates that contact (keys left out keep their values); "
+        "without one it adds a contact. New contacts get `send_email` true."
+    ),
+)
 class ContactInputSerializer(serializers.Serializer):
     """A contact in a client write; keys left out keep their stored values."""
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -53,6 +54,12 @@ def document_representation(
     }
 
 
+@extend_schema_serializer(
+    description=(
+        "A stored file of a client. `url` downloads it (with the token); `width` "
+        "and `height` are 0 unless it is an image."
+    )
+)
 class DocumentSerializer(serializers.Serializer[Document]):
     """The Document object of API.md §4 (rendered by `document_representation`)."""
 
@@ -90,6 +97,10 @@ class LenientBooleanField(serializers.BooleanField):
         return bool(super().to_internal_value(data))
 
 
+@extend_schema_serializer(
+    component_name="DocumentUpload",
+    description="Files to attach to a client, as multipart form fields.",
+)
 class UploadSerializer(serializers.Serializer[Any]):
     """The form fields of `PUT /clients/{id}/upload` (files are checked apart)."""
 
@@ -100,10 +111,13 @@ class UploadSerializer(serializers.Serializer[Any]):
     )
     is_public = LenientBooleanField(required=False, default=True)
     _method = serializers.ChoiceField(
-        choices=["PUT", "POST"], required=False, help_text="Method override."
+        choices=["PUT", "POST"],
+        required=False,
+        help_text="Method override (upstream's SDKs send either); others are a 405.",
     )
 
 
+@extend_schema_serializer(description="The new name and/or visibility of a document.")
 class DocumentUpdateSerializer(serializers.Serializer[Any]):
     """`PUT /documents/{id}`: only `name` and `is_public` are written."""
 
@@ -115,6 +129,9 @@ MAX_BULK_IDS = 5000
 BULK_ACTION_NAMES = ("delete", "archive", "restore")
 
 
+@extend_schema_serializer(
+    description="An action and up to 5,000 hashed ids of the company's documents."
+)
 class DocumentBulkSerializer(serializers.Serializer[Any]):
     """`POST /documents/bulk`: an action and hashed ids of the company's documents."""
 

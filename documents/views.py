@@ -18,12 +18,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    inline_serializer,
-)
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
@@ -36,6 +31,7 @@ from rest_framework.views import APIView
 from clients.models import Client
 from clients.queries import client_queryset, clients_of, editable_by, parse_includes
 from clients.serializers import ClientSerializer, client_representation
+from config.api import examples
 from config.api.errors import NotFoundError
 from config.api.hashids import decode_id
 from config.api.parsers import (
@@ -45,6 +41,7 @@ from config.api.parsers import (
     nest_php_keys,
 )
 from config.api.permissions import EntityPermission, request_membership
+from config.api.schema import error_response
 from config.api.viewsets import CompanyScopedViewSet
 from documents.files import content_type_for, file_extension
 from documents.filters import DocumentFilterSet
@@ -78,6 +75,20 @@ INCLUDE_PARAMETER = OpenApiParameter(
         "group_settings, ledger, system_logs. An unknown name answers 400."
     ),
 )
+
+UPLOAD_DESCRIPTION = (
+    "Multipart: files under `documents[]` (or `documents`, repeated), optional "
+    "`is_public` (default true). Each file needs an allowed extension (png, jpg, "
+    "pdf, txt, docx, xlsx, csv, zip… and `DOCUMENT_EXTRA_EXTENSIONS`), content "
+    "that matches it, and at most `DOCUMENT_MAX_UPLOAD_MB` (default 100). Answers "
+    "the client with its documents. Errors: 422 when any file is refused, and "
+    "then nothing is stored; 404 for an unknown client; 405 for a `_method` other "
+    "than PUT or POST."
+)
+UPLOAD_RESPONSES = {
+    200: ClientSerializer,
+    405: error_response("A `_method` other than PUT or POST."),
+}
 
 BULK_ACTIONS = {
     "delete": documents_delete,
@@ -179,19 +190,40 @@ class DocumentViewSet(CompanyScopedViewSet):
     def _render(self, document: Document) -> dict[str, Any]:
         return document_representation(document, self.request)
 
-    @extend_schema(summary="List documents")
+    @extend_schema(
+        summary="List documents",
+        description=(
+            "A page of the documents of the company's clients the member may "
+            "see. `name` (substring), `type` (extension) and `client_id` filter; "
+            "`sort` by id, name, size, type or created_at. Errors: 422 for a "
+            "malformed filter or sort."
+        ),
+        examples=examples.DOCUMENT_LIST,
+    )
     def list(self, request: Request) -> Response:
         documents = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(documents)
         return self.get_paginated_response([self._render(d) for d in page or []])
 
-    @extend_schema(summary="Show a document")
+    @extend_schema(
+        summary="Show a document",
+        description=(
+            "One document; its `url` downloads the file. Errors: 404 `Document "
+            "not found` for an unknown id."
+        ),
+    )
     def retrieve(self, request: Request, id: str) -> Response:
         return Response({"data": self._render(self.get_object())})
 
     @extend_schema(
         summary="Rename a document or change is_public",
+        description=(
+            "Writes `name` and/or `is_public`; nothing else of a document "
+            "changes. Errors: 404 for an unknown id; 422 for an empty or too long "
+            "name."
+        ),
         request=DocumentUpdateSerializer,
+        examples=examples.DOCUMENT_UPDATE,
     )
     def update(self, request: Request, id: str) -> Response:
         document = self.get_object()
@@ -200,7 +232,14 @@ class DocumentViewSet(CompanyScopedViewSet):
         document = document_update(document=document, **serializer.validated_data)
         return Response({"data": self._render(document)})
 
-    @extend_schema(summary="Delete a document and its stored file")
+    @extend_schema(
+        summary="Delete a document and its stored file",
+        description=(
+            "Removes the document and, once that is committed, its file; answers "
+            "the document as it was, with `is_deleted` true. Errors: 404 for an "
+            "unknown id."
+        ),
+    )
     def destroy(self, request: Request, id: str) -> Response:
         document = self.get_object()
         body = self._render(document)
@@ -208,7 +247,13 @@ class DocumentViewSet(CompanyScopedViewSet):
         return Response({"data": {**body, "is_deleted": True}})
 
     @extend_schema(
+        operation_id="documents_download",
         summary="Download a document",
+        description=(
+            "The file as an attachment (`Content-Disposition` with its name), "
+            "with its real `Content-Type`; `preview=1` gives the thumbnail when "
+            "there is one. Errors: 404 for an unknown id or a missing file."
+        ),
         responses={
             (200, "*/*"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file, as an attachment."
@@ -240,9 +285,17 @@ class DocumentViewSet(CompanyScopedViewSet):
         return response
 
     @extend_schema(
+        operation_id="documents_bulk",
         summary="Bulk delete, archive or restore documents",
+        description=(
+            "Up to 5,000 ids; documents the member may not change are skipped. "
+            "Answers the documents asked for that remain, in the list envelope. "
+            "Errors: 422 and nothing changed when an id is not one of the "
+            "company's documents or the action is unknown."
+        ),
         request=DocumentBulkSerializer,
         responses=DocumentSerializer(many=True),
+        examples=examples.DOCUMENT_BULK,
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
@@ -292,28 +345,28 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
         return visible_clients(self.request).select_related("company")
 
     @extend_schema(
+        methods=["PUT"],
+        operation_id="clients_upload",
         summary="Upload documents to a client",
+        description=UPLOAD_DESCRIPTION,
+        parameters=[INCLUDE_PARAMETER],
+        request={"multipart/form-data": UploadSerializer},
+        responses=UPLOAD_RESPONSES,
+        examples=examples.CLIENT_UPLOAD,
+    )
+    @extend_schema(
+        methods=["POST"],
+        operation_id="clients_upload_post",
+        summary="Upload documents to a client (POST)",
         description=(
-            "Multipart: files under `documents[]` (or `documents`), optional "
-            "`is_public` (default true). A POST may carry `_method=PUT` or "
-            "`_method=POST` (upstream's SDKs send either); any other `_method` is "
-            "405. Answers the client with its documents."
+            "The same as `PUT`, for clients that can send files only with POST "
+            "(upstream's SDKs add `_method=PUT` or `_method=POST`). "
+            f"{UPLOAD_DESCRIPTION}"
         ),
         parameters=[INCLUDE_PARAMETER],
         request={"multipart/form-data": UploadSerializer},
-        responses={
-            200: ClientSerializer,
-            405: OpenApiResponse(
-                inline_serializer(
-                    "MethodNotAllowedError",
-                    {
-                        "message": serializers.CharField(),
-                        "errors": serializers.DictField(),
-                    },
-                ),
-                description="A `_method` other than PUT or POST.",
-            ),
-        },
+        responses=UPLOAD_RESPONSES,
+        examples=examples.CLIENT_UPLOAD,
     )
     def upload(self, request: Request, id: str) -> Response:
         try:
@@ -352,11 +405,14 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
         return Response({"data": client_representation(shown, request, includes)})
 
     @extend_schema(
+        operation_id="clients_documents",
         summary="The documents of a client",
         description=(
-            "The client's documents in the list envelope; `name`, `type` and `sort` "
-            "work as on `GET /documents`."
+            "The client's documents in the list envelope (a POST, as upstream "
+            "routes it); `name`, `type` and `sort` work as on `GET /documents`. "
+            "Errors: 404 for an unknown client; 422 for a malformed filter."
         ),
+        examples=examples.DOCUMENT_LIST,
         request=None,
         responses={200: DocumentSerializer(many=True)},
     )

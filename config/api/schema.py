@@ -3,18 +3,22 @@
 `ApiAutoSchema` is the project's `DEFAULT_SCHEMA_CLASS`: on top of what a view
 declares it documents the errors every token-authenticated operation can answer
 (403, 404 for paths with an id, 422 for writes and filtered lists, 429) and the
-rate-limit headers, so each view only describes its own success body.
+rate-limit headers, so each view only describes its own success body. Examples
+(`config/api/examples.py`) are whole answers, list envelopes included.
 """
 
 from typing import Any
 
 from django.contrib.auth.models import User
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.plumbing import build_mock_request as spectacular_mock_request
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 
 from companies.models import Company, Membership
 from config.api.authentication import ApiTokenAuthentication
@@ -85,6 +89,46 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "429": ("Error", 'Rate limit reached: "Too many requests"; see Retry-After.'),
 }
 
+
+def error_response(description: str) -> OpenApiResponse:
+    """A declared error answer whose body is the shared `Error` component (which
+    every token-authenticated operation registers for its 403)."""
+    return OpenApiResponse(
+        {"$ref": "#/components/schemas/Error"}, description=description
+    )
+
+
+class NumericIdFieldExtension(OpenApiSerializerFieldExtension):
+    """Integer ids in bodies (`country_id`, `size_id`, `industry_id`…).
+
+    Answers show them as strings (`"840"`), and a client's own JSON must be
+    accepted back, so the request schema takes a string of digits (the canonical
+    form) or an integer.
+    """
+
+    target_class = "clients.serializers.OptionalIntegerField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        from clients.serializers import MAX_INTEGER, CountryIdField
+
+        if isinstance(self.target, CountryIdField):
+            meaning = 'A country id (`countries` of `GET /statics`), e.g. "840"; '
+            meaning += "empty or null means the company's country."
+        else:
+            meaning = 'A numeric id, e.g. "2"; empty or null means none.'
+        return {
+            "oneOf": [
+                {"type": "string", "pattern": "^[0-9]*$"},
+                {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
+            ],
+            "description": (
+                f"{meaning} A string of digits, as answers show it; an integer "
+                "is accepted too."
+            ),
+        }
+
+
 RATE_LIMIT_HEADERS = [
     OpenApiParameter(
         "X-RateLimit-Limit",
@@ -117,6 +161,9 @@ def data_envelope(serializer: Any, name: str) -> Any:
 
 class ApiAutoSchema(AutoSchema):
     """AutoSchema that adds the shared error responses and rate-limit headers."""
+
+    # Set while the examples of a body are gathered (`_get_examples`).
+    _examples_as_given = False
 
     def _uses_api_token(self) -> bool:
         return any(
@@ -162,6 +209,24 @@ class ApiAutoSchema(AutoSchema):
         from config.api.viewsets import CompanyScopedViewSet
 
         return isinstance(self.view, CompanyScopedViewSet)
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        if self._examples_as_given:
+            return False
+        return bool(super()._is_list_view(serializer))
+
+    def _get_examples(self, *args: Any, **kwargs: Any) -> Any:
+        """The declared examples, as written.
+
+        Examples of list views are whole answers (`data` and `meta`, captured
+        from the API); spectacular would wrap them in a list again, and warn that
+        the pagination schema has no example values to build an envelope from.
+        """
+        self._examples_as_given = True
+        try:
+            return super()._get_examples(*args, **kwargs)
+        finally:
+            self._examples_as_given = False
 
     def _get_response_for_code(
         self,

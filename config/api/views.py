@@ -18,6 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import examples
+
 logger = logging.getLogger("config.api")
 
 
@@ -76,13 +78,20 @@ class PingView(APIView):
     """Lets an integrator check a token: which company and user it belongs to."""
 
     @extend_schema(
+        operation_id="ping",
+        summary="Check a token",
+        description=(
+            "The company and user the `X-API-TOKEN` belongs to; a quick way to "
+            "see a token works. Errors: 403 `Invalid token`."
+        ),
+        examples=examples.PING,
         responses=inline_serializer(
             "Ping",
             {
                 "company_name": serializers.CharField(),
                 "user_name": serializers.CharField(),
             },
-        )
+        ),
     )
     def get(self, request: Request) -> Response:
         user = request.user

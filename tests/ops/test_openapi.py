@@ -184,3 +184,16 @@ def test_schema_and_docs_are_served_without_a_token(db, client):
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+
+
+def test_the_docs_keep_the_token_across_a_reload(db, client):
+    page = client.get("/api/docs").content.decode()
+    assert '"persistAuthorization": true' in page
+
+
+def test_operations_have_ids_an_sdk_can_name_methods_after(schema):
+    ids = [operation["operationId"] for _, _, operation in operations(schema)]
+    assert len(ids) == len(set(ids))
+    # drf-spectacular's defaults for extra actions name the HTTP verb instead.
+    assert not [i for i in ids if i.endswith(("_create_retrieve", "_bulk_create"))]
+    assert {"clients_blank", "clients_bulk", "clients_upload", "ping"} <= set(ids)

@@ -237,3 +237,48 @@ def test_path_ids_are_documented_as_non_empty_hashids(schema, owner: Member):
                     assert parameter["schema"]["pattern"] == "^[0-9A-Za-z]+$"
     # What an empty id reaches instead: the collection, which refuses the method.
     assert owner.api.delete("/api/v1/clients/").status_code == 405
+
+
+def test_numeric_ids_are_documented_as_the_strings_answers_show(schema, owner: Member):
+    request = schema["components"]["schemas"]["ClientRequest"]["properties"]
+    for name in ("country_id", "shipping_country_id", "industry_id", "size_id"):
+        types = [branch["type"] for branch in request[name]["oneOf"]]
+        assert types == ["string", "integer"], name
+        assert request[name]["nullable"] is True
+    # Both forms are answered alike, and the answer shows the string.
+    for country in ("840", 840):
+        answer = owner.api.post(
+            "/api/v1/clients", {"country_id": country, "size_id": "2"}, format="json"
+        )
+        assert answer.status_code == 200, answer.content
+        assert answer.json()["data"]["country_id"] == "840"
+        assert answer.json()["data"]["size_id"] == "2"
+
+
+def test_bulk_values_are_documented_as_text_or_an_id(schema, owner: Member):
+    bulk = schema["components"]["schemas"]["ClientBulkRequest"]["properties"]
+    assert [branch["type"] for branch in bulk["new_value"]["oneOf"]] == [
+        "string",
+        "integer",
+    ]
+    client = ClientFactory.create(company=owner.company)
+    answer = owner.api.post(
+        "/api/v1/clients/bulk",
+        {
+            "action": "bulk_update",
+            "ids": [encode_id(client.pk)],
+            "column": "size_id",
+            "new_value": 3,
+        },
+        format="json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["data"][0]["size_id"] == "3"
+
+
+def test_request_components_carry_one_request_suffix_and_enums_have_names(schema):
+    names = set(schema["components"]["schemas"])
+    assert not [name for name in names if name.endswith("RequestRequest")]
+    assert not [name for name in names if name.startswith("_")]
+    assert {"ClientRequest", "ClientBulkRequest", "ContactRequest"} <= names
+    assert {"BulkActionEnum", "ClientBulkActionEnum", "MethodOverrideEnum"} <= names
