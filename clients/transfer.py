@@ -17,9 +17,11 @@ with more or fewer cells than the header, is a problem reported by line.
 """
 
 import csv
+import difflib
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TextIO
 
 import orjson
@@ -76,6 +78,16 @@ FALSE_WORDS = {"false", "0", "no", "off", ""}
 # formula (CSV injection), and the prefix that makes it plain text instead.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_ESCAPE = "'"
+# Cell separators a spreadsheet may have saved the file with, and how the
+# `--delimiter` option of `import_clients` names them.
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+DELIMITER_OPTIONS = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+# Clients whose numbers are looked up in one query (`skip_existing`).
+NUMBER_LOOKUP_BATCH = 5000
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
 
 
 def _cell(value: Any) -> str:
@@ -204,8 +216,18 @@ class ImportFailed(Exception):
     """The file has problems; nothing was written."""
 
     def __init__(self, problems: list[ImportProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__(_plural(len(problems), "problem"))
         self.problems = problems
+
+    @property
+    def numbers_taken(self) -> int:
+        """How many clients have a number a client of the company has already
+        (a file imported a second time has nothing but these)."""
+        return sum(
+            1
+            for problem in self.problems
+            if problem.column == "number" and problem.message == NUMBER_TAKEN
+        )
 
 
 @dataclass
@@ -225,11 +247,13 @@ class _ValidClient:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """How many clients and contacts the import created."""
+    """How many clients and contacts the import created, and how many clients
+    it left out because their numbers were taken (`skip_existing`)."""
 
     clients: int
     contacts: int
     archived: int
+    skipped: int = 0
 
 
 def _unreadable_reason(exc: csv.Error) -> str:
@@ -254,7 +278,7 @@ def _unreadable_reason(exc: csv.Error) -> str:
 
 
 def _csv_records(
-    stream: TextIO, problems: list[ImportProblem]
+    lines: Iterable[str], delimiter: str, problems: list[ImportProblem]
 ) -> Iterator[tuple[int, list[str]]]:
     """Each non-blank record of the file with the line it starts on.
 
@@ -263,7 +287,7 @@ def _csv_records(
     """
     # strict: a stray quote or a file ending inside a quoted cell is an error
     # rather than a cell silently holding the rest of the file.
-    reader = csv.reader(stream, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     end = 0
     while True:
         start = end + 1
@@ -279,15 +303,81 @@ def _csv_records(
             yield start, cells
 
 
-def _header_problem(line: int, header: list[str]) -> ImportProblem | None:
-    if not header:
-        return ImportProblem(0, "", "The file is empty; it needs a header row.")
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        return ImportProblem(
-            line, "", f"Unknown column(s): {', '.join(unknown)}. Known: {COLUMNS}."
-        )
+def _first_lines(stream: TextIO) -> list[str]:
+    """The lines up to and including the first that is not blank (the header)."""
+    lines = []
+    for line in stream:
+        lines.append(line)
+        if line.strip():
+            break
+    return lines
+
+
+def _names(line: str, delimiter: str) -> list[str]:
+    return [cell.strip().strip('"').strip() for cell in line.split(delimiter)]
+
+
+def _delimiter_problem(
+    line_number: int, line: str, delimiter: str
+) -> ImportProblem | None:
+    """A problem naming the separator the header line uses, when that is not
+    `delimiter`: the header then has no known column, but splits into some at
+    another separator (a spreadsheet that saves CSV with semicolons)."""
+    if any(name in COLUMNS for name in _names(line, delimiter)):
+        return None
+    for candidate, separators in DELIMITER_NAMES.items():
+        if candidate == delimiter:
+            continue
+        if any(name in COLUMNS for name in _names(line, candidate)):
+            advice = (
+                "Import it without --delimiter: commas are the default."
+                if candidate == ","
+                else "Save the file as comma-separated CSV, or import it with "
+                f"--delimiter {DELIMITER_OPTIONS[candidate]}."
+            )
+            expected = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+            return ImportProblem(
+                line_number,
+                "",
+                f"The header's columns are separated by {separators}, not "
+                f"{expected}. {advice}",
+            )
     return None
+
+
+def _suggestion(name: str) -> str | None:
+    """The known column an unknown column name most likely means."""
+    if f"contact_{name}" in CONTACT_COLUMNS:
+        return f"contact_{name}"
+    close = difflib.get_close_matches(name, COLUMNS, n=1)
+    return close[0] if close else None
+
+
+def _header_problems(line: int, header: list[str]) -> list[ImportProblem]:
+    if not header:
+        return [ImportProblem(0, "", "The file is empty; it needs a header row.")]
+    problems = []
+    for position, name in enumerate(header, start=1):
+        if name in COLUMNS:
+            continue
+        if not name.strip():
+            problems.append(
+                ImportProblem(
+                    line,
+                    "",
+                    f"Column {position} of the header has no name; name it or "
+                    "remove the column.",
+                )
+            )
+            continue
+        suggestion = _suggestion(name)
+        advice = (
+            f"did you mean '{suggestion}'?"
+            if suggestion
+            else "`manage.py import_clients --help` lists the known columns."
+        )
+        problems.append(ImportProblem(line, name, f"Unknown column; {advice}"))
+    return problems
 
 
 def _cell_count_problem(line: int, cells: int, columns: int) -> ImportProblem:
@@ -304,8 +394,8 @@ def _cell_count_problem(line: int, cells: int, columns: int) -> ImportProblem:
     return ImportProblem(
         line,
         "",
-        f"The row has {cells} cell(s) but the header has {columns} column(s). "
-        + advice,
+        f"The row has {_plural(cells, 'cell')} but the header has "
+        f"{_plural(columns, 'column')}. " + advice,
     )
 
 
@@ -367,15 +457,24 @@ def _group_by_client(
     return groups
 
 
-def _read(stream: TextIO) -> tuple[list[_ClientRows], list[ImportProblem]]:
+def _read(
+    stream: TextIO, delimiter: str
+) -> tuple[list[_ClientRows], list[ImportProblem]]:
     problems: list[ImportProblem] = []
-    records = _csv_records(stream, problems)
+    first = _first_lines(stream)
+    records = _csv_records(itertools.chain(first, stream), delimiter, problems)
     header_line, header = next(records, (0, []))
+    # Read with the wrong separator, a header is one unknown column or, when
+    # its names are quoted, not even valid CSV.
+    if first and (problems or not any(name in COLUMNS for name in header)):
+        wrong_delimiter = _delimiter_problem(len(first), first[-1], delimiter)
+        if wrong_delimiter is not None:
+            return [], [wrong_delimiter]
     if problems:
         return [], problems
-    header_problem = _header_problem(header_line, header)
-    if header_problem is not None:
-        return [], [header_problem]
+    header_problems = _header_problems(header_line, header)
+    if header_problems:
+        return [], header_problems
     rows = _rows_by_column(header, records, problems)
     return _group_by_client(rows, problems), problems
 
@@ -512,18 +611,52 @@ class _Validator:
         return _ValidClient(line=rows.line, data=valid, archived=archived)
 
 
+def _number(rows: _ClientRows) -> str:
+    return rows.row.get("number", "").strip()
+
+
+def _without_taken_numbers(
+    company: Company, groups: list[_ClientRows]
+) -> tuple[list[_ClientRows], int]:
+    """The clients whose number no client of the company has (deleted ones
+    included, as for the API), and how many were left out."""
+    numbers = sorted({_number(rows) for rows in groups} - {""})
+    taken: set[str] = set()
+    for start in range(0, len(numbers), NUMBER_LOOKUP_BATCH):
+        batch = numbers[start : start + NUMBER_LOOKUP_BATCH]
+        taken.update(
+            Client.objects.filter(company=company, number__in=batch).values_list(
+                "number", flat=True
+            )
+        )
+    kept = [rows for rows in groups if _number(rows) not in taken]
+    return kept, len(groups) - len(kept)
+
+
 def clients_import_csv(
     *,
     company: Company,
     stream: TextIO,
     user: AbstractBaseUser | None = None,
     progress: Callable[[int], object] | None = None,
+    stage: Callable[[str, int], object] | None = None,
+    delimiter: str = ",",
+    skip_existing: bool = False,
 ) -> ImportResult:
     """Create the clients of a CSV file (see the module docstring) in `company`.
 
-    Raises ImportFailed listing every problem by line; then nothing was written.
+    `stage(verb, clients)` is called as checking and then writing starts, and
+    `progress(1)` after each client of either. With `skip_existing`, clients
+    whose number the company has already are left out (and counted) instead of
+    being problems. Raises ImportFailed listing every problem by line; then
+    nothing was written.
     """
-    groups, problems = _read(stream)
+    groups, problems = _read(stream, delimiter)
+    skipped = 0
+    if skip_existing and not problems:
+        groups, skipped = _without_taken_numbers(company, groups)
+    if stage is not None:
+        stage("Checking", len(groups))
     validator = _Validator(company)
     valid: list[_ValidClient] = []
     for rows in groups:
@@ -534,14 +667,21 @@ def clients_import_csv(
             progress(1)
     if problems:
         raise ImportFailed(problems)
-    if not valid:
+    if not valid and not skipped:
         raise ImportFailed([ImportProblem(0, "", "The file has no clients.")])
-    return _write(company=company, clients=valid, user=user)
+    if stage is not None:
+        stage("Importing", len(valid))
+    result = _write(company=company, clients=valid, user=user, progress=progress)
+    return replace(result, skipped=skipped)
 
 
 @transaction.atomic
 def _write(
-    *, company: Company, clients: Iterable[_ValidClient], user: AbstractBaseUser | None
+    *,
+    company: Company,
+    clients: Iterable[_ValidClient],
+    user: AbstractBaseUser | None,
+    progress: Callable[[int], object] | None,
 ) -> ImportResult:
     created: list[int] = []
     archived: list[int] = []
@@ -560,6 +700,8 @@ def _write(
         created.append(client.pk)
         if item.archived:
             archived.append(client.pk)
+        if progress is not None:
+            progress(1)
     if archived:
         clients_archive(
             clients_queryset=Client.objects.filter(pk__in=archived), user=user

@@ -28,6 +28,9 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 
 # Logs go to stdout/stderr, where the platform collects them.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# The path without its query string and no Referer: a token a client put in the URL
+# (refused, but sent) must not reach the log.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 capture_output = True

@@ -3,7 +3,10 @@
 import logging
 import uuid
 from collections.abc import Callable
+from functools import cache
 
+import redis
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -13,6 +16,9 @@ from django.views.decorators.http import require_safe
 logger = logging.getLogger("config.health")
 
 STORAGE_PROBE_FOLDER = "health"
+# A load balancer waits a few seconds for /health; a Redis that takes longer
+# than this to connect or answer counts as down.
+REDIS_TIMEOUT_SECONDS = 1.0
 
 
 def database_is_up() -> None:
@@ -35,18 +41,42 @@ def storage_is_up() -> None:
     default_storage.delete(name)
 
 
+@cache
+def _redis_client(url: str) -> redis.Redis:
+    # One per URL and process: its connection pool is reused by later probes.
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+    )
+
+
+def redis_is_up() -> None:
+    """Raise unless the Redis of `REDIS_URL` answers PING in time."""
+    if not _redis_client(settings.REDIS_URL).ping():
+        raise ConnectionError("Redis did not answer PING")
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": database_is_up,
     "storage": storage_is_up,
 }
 
 
+def checks() -> dict[str, Callable[[], None]]:
+    """The parts this server needs: Redis too when `REDIS_URL` is set."""
+    if settings.REDIS_URL:
+        return {**CHECKS, "redis": redis_is_up}
+    return CHECKS
+
+
 @require_safe
 def health(request: HttpRequest) -> JsonResponse:
-    """200 `{"status": "ok", "database": "ok", "storage": "ok"}`, else 503 naming
-    what failed (the details go to the log, not to the unauthenticated caller)."""
+    """200 `{"status": "ok", "database": "ok", "storage": "ok"}` (and `"redis":
+    "ok"` when `REDIS_URL` is set), else 503 naming what failed (the details go
+    to the log, not to the unauthenticated caller)."""
     body = {"status": "ok"}
-    for name, check in CHECKS.items():
+    for name, check in checks().items():
         try:
             check()
         except Exception:

@@ -79,7 +79,7 @@ def test_export_to_a_file_reports_the_counts(company, tmp_path):
     seed_clients(company=company, count=3, seed=1)
     target = tmp_path / "out.csv"
     output = export(company, "--output", str(target), "--no-progress")
-    assert output.startswith("Exported 3 client(s)")
+    assert output.startswith("Exported 3 clients")
     assert len(rows_of(target.read_text())) == ClientContact.objects.count()
 
 
@@ -115,7 +115,7 @@ def test_an_export_imports_into_another_company_unchanged(company, tmp_path):
     export(company, "--output", str(source), "--no-progress")
 
     output, _ = import_file(other, source)
-    assert output.startswith("Imported 16 client(s)")
+    assert output.startswith("Imported 16 clients")
     assert ", 1 archived" in output
 
     def comparable(text):
@@ -231,7 +231,7 @@ def test_unknown_columns_and_missing_files_are_explained(company, tmp_path):
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_clients", "--company", company.name, str(path), stderr=err)
-    assert "Unknown column(s): colour" in err.getvalue()
+    assert "line 1, colour: Unknown column" in err.getvalue()
     with pytest.raises(CommandError, match="No file at"):
         import_file(company, tmp_path / "missing.csv")
 
@@ -317,7 +317,7 @@ def test_formula_like_values_round_trip_exactly_into_another_company(company, tm
 
     output, _ = import_file(other, source)
 
-    assert output.startswith("Imported 1 client(s) with 1 contact(s)")
+    assert output.startswith("Imported 1 client with 1 contact")
     client = Client.objects.get(company=other)
     for name, (value, _) in FORMULA_VALUES.items():
         assert getattr(client, name) == value, name
@@ -419,12 +419,12 @@ def test_a_stray_quote_inside_a_cell_is_reported_at_its_line(company, tmp_path):
     [
         (
             "Short,short@x.test",
-            "line 3: The row has 2 cell(s) but the header has 3 column(s). Add the "
+            "line 3: The row has 2 cells but the header has 3 columns. Add the "
             "missing cells",
         ),
         (
             "Long,long@x.test,Paris,France",
-            "line 3: The row has 4 cell(s) but the header has 3 column(s). Remove "
+            "line 3: The row has 4 cells but the header has 3 columns. Remove "
             "the extra cells",
         ),
     ],

@@ -1,6 +1,8 @@
 import pytest
 from django.db import connection
 
+from tests.redis_server import free_port
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
@@ -11,6 +13,11 @@ def _media_in_tmp(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_redis_unless_a_test_sets_it(settings):
+    settings.REDIS_URL = ""
 
 
 @pytest.mark.parametrize("path", ["/health", "/health/"])
@@ -76,5 +83,38 @@ def test_health_refuses_writes(db, client):
 
 
 def test_health_runs_one_query(db, client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get("/health").status_code == 200
+
+
+def test_health_pings_redis_when_redis_url_is_set(db, client, settings, redis_url):
+    settings.REDIS_URL = redis_url
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "storage": "ok",
+        "redis": "ok",
+    }
+
+
+def test_health_is_503_naming_redis_when_it_is_down(db, client, settings, caplog):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "database": "ok",
+        "storage": "ok",
+        "redis": "error",
+    }
+    assert "Health check redis failed" in caplog.text
+
+
+def test_health_with_redis_still_runs_one_query(
+    db, client, settings, redis_url, django_assert_num_queries
+):
+    settings.REDIS_URL = redis_url
     with django_assert_num_queries(1):
         assert client.get("/health").status_code == 200

@@ -1,11 +1,11 @@
 """`manage.py export_clients`: a company's clients and contacts as CSV."""
 
-import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from clients.management.commands._output import plural, quiet_when_the_reader_leaves
 from clients.management.commands._progress import progress_bar
 from clients.models import Client
 from clients.transfer import clients_export_csv
@@ -35,24 +35,29 @@ class Command(BaseCommand):
         company = company_lookup(options["company"])
         output = options["output"]
         if output == "-":
-            clients_export_csv(company=company, out=self.stdout)
+            with quiet_when_the_reader_leaves(self.stdout):
+                clients_export_csv(company=company, out=self.stdout)
             return
         target = Path(output)
         if not target.parent.is_dir():
-            raise CommandError(f"The folder {target.parent} does not exist.")
+            raise CommandError(
+                f"The folder {target.parent} does not exist; create it first or "
+                "choose another --output."
+            )
         total = Client.objects.filter(company=company, is_deleted=False).count()
         try:
             with (
                 target.open("w", newline="", encoding="utf-8") as handle,
-                progress_bar(total, "client", not options["no_progress"]) as bar,
+                progress_bar(self, options) as progress,
             ):
+                progress.start("Exporting", total, "client")
                 rows = clients_export_csv(
-                    company=company, out=handle, progress=bar.update
+                    company=company, out=handle, progress=progress.update
                 )
         except OSError as exc:
             raise CommandError(f"Could not write {target}: {exc.strerror}") from exc
-        sys.stderr.flush()
-        self.stdout.write(
-            f"Exported {total} client(s) of '{company.name}' as {rows} row(s) to "
-            f"{target}."
-        )
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                f"Exported {plural(total, 'client')} of '{company.name}' as "
+                f"{plural(rows, 'row')} to {target}."
+            )

@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from clients.maintenance import (
@@ -12,15 +13,19 @@ from clients.maintenance import (
     clients_purge_counts,
     clients_purge_in_batches,
 )
+from clients.management.commands._output import plural
 from clients.management.commands._progress import progress_bar
+from clients.models import Client
 from companies.management.commands._lookup import company_lookup
+from config.api.hashids import encode_id
 
 
 class Command(BaseCommand):
     help = (
         "Permanently delete clients that were deleted more than DAYS days ago, with "
         "their contacts, activities, ledger and documents (stored files are removed "
-        "after each batch commits). Try --dry-run first."
+        "after each batch commits). Try --dry-run first; with -v 2 it lists the "
+        "clients (id, number, name, company, when deleted)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,7 +38,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--company", help="Only this company (name, key or id)")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Count what would go; delete nothing"
+            "--dry-run",
+            action="store_true",
+            help="Count what would go (-v 2: list it); delete nothing",
         )
         parser.add_argument(
             "--batch-size",
@@ -51,29 +58,51 @@ class Command(BaseCommand):
             raise CommandError("--older-than must be 0 or more days.")
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
+        verbosity = options["verbosity"]
         company = company_lookup(options["company"]) if options["company"] else None
         cutoff = timezone.now() - timedelta(days=days)
         clients = clients_deleted_before(cutoff=cutoff, company=company)
         scope = f" of '{company.name}'" if company else ""
         counts = clients_purge_counts(clients_queryset=clients)
         summary = (
-            f"{counts.clients} client(s){scope} deleted before "
-            f"{cutoff:%Y-%m-%d %H:%M} UTC, with {counts.contacts} contact(s) and "
-            f"{counts.documents} document(s)"
+            f"{plural(counts.clients, 'client')}{scope} deleted before "
+            f"{cutoff:%Y-%m-%d %H:%M} UTC, with {plural(counts.contacts, 'contact')} "
+            f"and {plural(counts.documents, 'document')}"
         )
         if options["dry_run"]:
-            self.stdout.write(f"Dry run: would purge {summary}. Nothing was deleted.")
+            if verbosity > 0:
+                self.stdout.write(
+                    f"Dry run: would purge {summary}. Nothing was deleted."
+                )
+            if verbosity > 1:
+                self._list(clients, with_company=company is None)
             return
         if counts.clients == 0:
-            self.stdout.write(f"Nothing to purge: {summary}.")
+            if verbosity > 0:
+                self.stdout.write(f"Nothing to purge: {summary}.")
             return
-        with progress_bar(counts.clients, "client", not options["no_progress"]) as bar:
+        with progress_bar(self, options) as progress:
+            progress.start("Purging", counts.clients, "client")
             done = clients_purge_in_batches(
                 clients_queryset=clients,
                 batch_size=options["batch_size"],
-                progress=bar.update,
+                progress=progress.update,
             )
-        self.stdout.write(
-            f"Purged {done.clients} client(s){scope} with {done.contacts} contact(s) "
-            f"and {done.documents} document(s)."
-        )
+        if verbosity > 0:
+            self.stdout.write(
+                f"Purged {plural(done.clients, 'client')}{scope} with "
+                f"{plural(done.contacts, 'contact')} and "
+                f"{plural(done.documents, 'document')}."
+            )
+
+    def _list(self, clients: QuerySet[Client], *, with_company: bool) -> None:
+        """One line per client: hashed id, number, name, (company,) deleted."""
+        rows = clients.order_by("company__name", "company_id", "number_sort", "pk")
+        for pk, number, name, company_name, deleted in rows.values_list(
+            "pk", "number", "name", "company__name", "archived_at"
+        ).iterator(chunk_size=1000):
+            where = f"'{company_name}', " if with_company else ""
+            self.stdout.write(
+                f"  {encode_id(pk)}  {number or '(no number)'}  "
+                f"{name or '(no name)'}  ({where}deleted {deleted:%Y-%m-%d})"
+            )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from clients.management.commands._output import plural
 from clients.management.commands._progress import progress_bar
 from clients.seeding import DEFAULT_BATCH_SIZE, seed_clients
 from companies.management.commands._lookup import company_lookup
@@ -43,16 +44,18 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         company = company_lookup(options["company"])
-        with progress_bar(count, "client", not options["no_progress"]) as bar:
+        with progress_bar(self, options) as progress:
+            progress.start("Creating", count, "client")
             result = seed_clients(
                 company=company,
                 count=count,
                 batch_size=batch_size,
-                progress=bar.update,
+                progress=progress.update,
                 seed=options.get("seed"),
             )
-        self.stdout.write(
-            f"Created {result.clients} clients with {result.contacts} contacts in "
-            f"'{company.name}' (numbers {result.first_number} to "
-            f"{result.last_number})."
-        )
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                f"Created {plural(result.clients, 'client')} with "
+                f"{plural(result.contacts, 'contact')} in '{company.name}' (numbers "
+                f"{result.first_number} to {result.last_number})."
+            )

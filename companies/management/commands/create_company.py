@@ -1,11 +1,16 @@
 """`manage.py create_company`: a user, a company, an owner membership and a token."""
 
+import getpass
+import os
+import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from companies.services import company_create_with_owner
+
+PASSWORD_VARIABLE = "CREATE_COMPANY_PASSWORD"
 
 
 class Command(BaseCommand):
@@ -18,7 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--company", required=True, help="Company name")
         parser.add_argument("--email", required=True, help="Login email of the owner")
         parser.add_argument(
-            "--password", required=True, help="Login password of the owner"
+            "--password",
+            help=(
+                "Login password of the owner (visible to other users of the "
+                f"machine); without it, ${PASSWORD_VARIABLE} is used, else it is "
+                "asked for on a terminal"
+            ),
         )
         parser.add_argument("--token", help="Use this token instead of a random one")
         parser.add_argument(
@@ -34,11 +44,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        password = self._password(options)
         try:
             created = company_create_with_owner(
                 company_name=options["company"],
                 email=options["email"],
-                password=options["password"],
+                password=password,
                 token=options.get("token"),
                 token_name=options["token_name"],
                 revoke_previous=options["revoke_previous"],
@@ -58,3 +69,22 @@ class Command(BaseCommand):
             )
         self.stdout.write("API token (shown once, send it as X-API-TOKEN):")
         self.stdout.write(created.issued.plain)
+
+    def _password(self, options: dict[str, Any]) -> str:
+        """`--password`, else the environment variable, else typed twice."""
+        if options["password"] is not None:
+            return str(options["password"])
+        if PASSWORD_VARIABLE in os.environ:
+            return os.environ[PASSWORD_VARIABLE]
+        if not sys.stdin.isatty():
+            raise CommandError(
+                "No password for the owner. Pass --password PASSWORD, set the "
+                f"environment variable {PASSWORD_VARIABLE}, or run the command in "
+                "a terminal to type it."
+            )
+        password = getpass.getpass(f"Password for {options['email']}: ")
+        if not password:
+            raise CommandError("The password must not be empty; run it again.")
+        if getpass.getpass("The same password again: ") != password:
+            raise CommandError("The two passwords differ; run the command again.")
+        return password

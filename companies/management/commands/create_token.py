@@ -13,7 +13,8 @@ from companies.services import token_create
 class Command(BaseCommand):
     help = (
         "Issue an API token for a user's membership in a company. The plain token "
-        "is printed once, as the last line; only its digest is stored."
+        "is printed once, as the last line (with -v 0, alone); only its digest is "
+        "stored."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,9 +50,10 @@ class Command(BaseCommand):
             issued = token_create(membership=membership, name=name)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(
-            f"Token #{issued.token.pk} '{name}' for {user.get_username()} "
-            f"in '{company.name}'."
-        )
-        self.stdout.write("API token (shown once, send it as X-API-TOKEN):")
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                f"Token #{issued.token.pk} '{name}' for {user.get_username()} "
+                f"in '{company.name}'."
+            )
+            self.stdout.write("API token (shown once, send it as X-API-TOKEN):")
         self.stdout.write(issued.plain)

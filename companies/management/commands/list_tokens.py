@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from clients.management.commands._output import quiet_when_the_reader_leaves
 from companies.management.commands._lookup import company_lookup
 from companies.models import ApiToken
 
@@ -49,15 +50,18 @@ class Command(BaseCommand):
             for token in tokens.iterator(chunk_size=500)
         ]
         if not rows:
-            self.stdout.write("No tokens. Issue one with `manage.py create_token`.")
+            if options["verbosity"] > 0:
+                self.stdout.write("No tokens. Issue one with `manage.py create_token`.")
             return
         widths = [
             max(len(column), *(len(row[i]) for row in rows))
             for i, column in enumerate(COLUMNS)
         ]
-        for row in (COLUMNS, *rows):
-            self.stdout.write(
-                "  ".join(
-                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-                ).rstrip()
-            )
+        with quiet_when_the_reader_leaves(self.stdout):
+            for row in (COLUMNS, *rows):
+                self.stdout.write(
+                    "  ".join(
+                        cell.ljust(width)
+                        for cell, width in zip(row, widths, strict=True)
+                    ).rstrip()
+                )

@@ -39,7 +39,9 @@ class Command(BaseCommand):
             f"in '{token.membership.company.name}'"
         )
         if token.is_revoked:
-            self.stdout.write(f"Token {label} was already revoked.")
+            if options["verbosity"] > 0:
+                self.stdout.write(f"Token {label} was already revoked.")
             return
         token_revoke(token=token)
-        self.stdout.write(f"Revoked token {label}.")
+        if options["verbosity"] > 0:
+            self.stdout.write(f"Revoked token {label}.")

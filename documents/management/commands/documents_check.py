@@ -4,29 +4,19 @@ without rows."""
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import (
-    BaseCommand,
-    CommandError,
-    CommandParser,
-    OutputWrapper,
-)
-from tqdm import tqdm
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from clients.management.commands._output import plural
+from clients.management.commands._progress import progress_bar
 from config.api.hashids import encode_id
-from documents.integrity import documents_repair, documents_scan
+from documents.integrity import IntegrityReport, documents_repair, documents_scan
 
 
-class _ProgressStream:
-    """Lets tqdm redraw its bar in place on a command's stderr."""
-
-    def __init__(self, wrapper: OutputWrapper) -> None:
-        self.wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self.wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self.wrapper.flush()
+def _found(report: IntegrityReport) -> str:
+    return (
+        f"{plural(len(report.broken), 'row')} with a missing file, "
+        f"{plural(len(report.orphans), 'orphan file')}"
+    )
 
 
 class Command(BaseCommand):
@@ -34,7 +24,7 @@ class Command(BaseCommand):
         "Find document rows whose stored file is missing and files under "
         "<company_key>/documents/ that no row points to. With --fix, delete the "
         "orphan files and flag the broken rows as deleted. Exits 1 when problems "
-        "are left unfixed."
+        "are left unfixed. With -v 0 only the problems are printed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,7 +36,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="With --fix: say what would be done, change nothing.",
+            help=(
+                "With --fix: say what would be done, change nothing. (Without "
+                "--fix the command only checks anyway.)"
+            ),
         )
         parser.add_argument(
             "--min-age",
@@ -63,48 +56,55 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stream = _ProgressStream(self.stderr)
-
-        def progress(keys: list[str]) -> Any:
-            return tqdm(
-                keys,
-                desc="Companies",
-                unit="company",
-                file=stream,
-                disable=options["no_progress"],
+        verbosity = options["verbosity"]
+        fix, dry_run = options["fix"], options["dry_run"]
+        if dry_run and not fix and verbosity > 0:
+            self.stdout.write(
+                "Dry run without --fix: this only checks, as it does without "
+                "--dry-run; nothing would be changed either way. Add --fix to see "
+                "what a repair would do."
             )
-
-        report = documents_scan(
-            min_age=timedelta(minutes=max(options["min_age"], 0)), progress=progress
-        )
+        with progress_bar(self, options) as progress:
+            report = documents_scan(
+                min_age=timedelta(minutes=max(options["min_age"], 0)),
+                progress=lambda keys: progress.iterate(
+                    "Checking", keys, "company", "companies"
+                ),
+            )
         for pk, path in report.broken:
             self.stdout.write(f"missing file: {path} (document {encode_id(pk)})")
         for path in report.orphans:
             self.stdout.write(f"orphan file: {path}")
-        self.stdout.write(
-            f"Checked {report.rows} documents and {report.files} files in "
-            f"{report.companies} companies: {len(report.broken)} rows with a missing "
-            f"file, {len(report.orphans)} orphan files"
-            + (
-                f" ({report.too_young} newer files skipped)."
+        if verbosity > 0:
+            skipped = (
+                f" ({plural(report.too_young, 'newer file')} skipped)"
                 if report.too_young
-                else "."
+                else ""
             )
-        )
+            self.stdout.write(
+                f"Checked {plural(report.rows, 'document')} and "
+                f"{plural(report.files, 'file')} in "
+                f"{plural(report.companies, 'company', 'companies')}: "
+                f"{_found(report)}{skipped}."
+            )
         if report.clean:
             return
-        if not options["fix"]:
-            raise CommandError("Problems found; run with --fix to repair them.")
-        if options["dry_run"]:
-            self.stdout.write(
-                f"Dry run: would delete {len(report.orphans)} orphan files and "
-                f"mark {len(report.broken)} documents deleted."
+        if not fix:
+            raise CommandError(
+                f"Found {_found(report)}; run with --fix to repair them (add "
+                "--dry-run to see what it would do first)."
             )
+        orphans = plural(len(report.orphans), "orphan file")
+        broken = plural(len(report.broken), "document")
+        if dry_run:
+            if verbosity > 0:
+                self.stdout.write(
+                    f"Dry run: would delete {orphans} and mark {broken} deleted. "
+                    "Nothing was changed."
+                )
             return
         documents_repair(report=report)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Deleted {len(report.orphans)} orphan files; marked "
-                f"{len(report.broken)} documents deleted."
+        if verbosity > 0:
+            self.stdout.write(
+                self.style.SUCCESS(f"Deleted {orphans}; marked {broken} deleted.")
             )
-        )
