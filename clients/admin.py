@@ -19,7 +19,9 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from clients.merging import client_merge
 from clients.models import Activity, Client, GroupSetting, LedgerEntry
@@ -37,7 +39,7 @@ from clients.services import (
     group_setting_update,
     group_settings_change_state,
 )
-from config.admin import StateListFilter, state_display
+from config.admin import StateListFilter, in_staff_words, money, state_display
 from config.api.errors import ApiError
 from config.api.exceptions import flatten_errors
 from config.api.hashids import encode_id
@@ -53,6 +55,9 @@ FORM_FIELD_BY_INPUT = {
     "group_settings_id": "group_settings",
     "assigned_user_id": "assigned_user",
 }
+COMPUTED = "Computed (read-only)"
+# How many names a purge message lists before "and N more".
+PURGED_NAMES_SHOWN = 10
 ACTIVITY_LABELS = {
     Activity.CREATE_CLIENT: "created",
     Activity.ARCHIVE_CLIENT: "archived",
@@ -115,6 +120,18 @@ class ClientAdminForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = ("company", *EDITABLE_FIELDS)
+        labels = {
+            "id_number": "ID number",
+            "vat_number": "VAT number",
+            "address1": "Address line 1",
+            "address2": "Address line 2",
+            "shipping_address1": "Shipping address line 1",
+            "shipping_address2": "Shipping address line 2",
+            "group_settings": "Group",
+            "routing_id": "Routing ID",
+            "is_tax_exempt": "Tax exempt",
+            "has_valid_vat_number": "Valid VAT number",
+        }
 
     service_data: dict[str, Any] | None = None
 
@@ -151,9 +168,11 @@ class ClientAdminForm(forms.ModelForm):
             return cleaned
         for key, texts in flatten_errors(serializer.errors).items():
             field = FORM_FIELD_BY_INPUT.get(key, key)
+            known = field in self.fields and field in self.cleaned_data
             for text in texts:
-                if field in self.fields and field in self.cleaned_data:
-                    self.add_error(field, text)
+                if known:
+                    label = str(self[field].label)
+                    self.add_error(field, in_staff_words(text, key, label))
                 else:
                     self.add_error(None, text)
         return cleaned
@@ -196,7 +215,7 @@ class ClientAdmin(admin.ModelAdmin):
         "name",
         "number",
         "company",
-        "balance",
+        "balance_money",
         "state_label",
         "group_settings",
         "updated_at",
@@ -205,6 +224,7 @@ class ClientAdmin(admin.ModelAdmin):
     # No unfiltered COUNT(*) over every client on each page view.
     show_full_result_count = False
     list_filter = (
+        "company",
         StateListFilter,
         CountryListFilter,
         ("group_settings", admin.RelatedOnlyFieldListFilter),
@@ -223,12 +243,11 @@ class ClientAdmin(admin.ModelAdmin):
     computed_fields = (
         "hashed_id",
         "state_label",
-        "balance",
-        "paid_to_date",
-        "credit_balance",
-        "payment_balance",
+        "balance_money",
+        "paid_to_date_money",
+        "credit_balance_money",
+        "payment_balance_money",
         "client_hash",
-        "number_sort",
         "settings_json",
         "user",
         "created_at",
@@ -284,12 +303,28 @@ class ClientAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        ("Computed (read-only)", {"fields": computed_fields}),
+        (COMPUTED, {"fields": computed_fields}),
     )
 
-    @admin.display(description="id (API)")
+    @admin.display(description="API id")
     def hashed_id(self, client: Client) -> str:
         return encode_id(client.pk)
+
+    @admin.display(description="balance", ordering="balance")
+    def balance_money(self, client: Client) -> str:
+        return money(client.balance)
+
+    @admin.display(description="paid to date")
+    def paid_to_date_money(self, client: Client) -> str:
+        return money(client.paid_to_date)
+
+    @admin.display(description="credit balance")
+    def credit_balance_money(self, client: Client) -> str:
+        return money(client.credit_balance)
+
+    @admin.display(description="payment balance")
+    def payment_balance_money(self, client: Client) -> str:
+        return money(client.payment_balance)
 
     @admin.display(description="state")
     def state_label(self, client: Client) -> str:
@@ -302,6 +337,18 @@ class ClientAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))
         return (*fields, "company") if obj is not None else fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A new client has nothing computed yet; its unsaved instance would show a
+        # made-up hash and creation time that the saved client does not get.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return [(name, options) for name, options in fieldsets if name != COMPUTED]
+        return fieldsets
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Documents are uploaded through the API, so a new client has none.
+        return self.inlines if obj is not None else (ContactInline,)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Hard deletes only through the purge action, which removes stored files.
@@ -347,12 +394,14 @@ class ClientAdmin(admin.ModelAdmin):
     @admin.action(description="Archive selected clients", permissions=["change"])
     def archive_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
         count = clients_archive(clients_queryset=queryset, user=acting_user(request))
-        self.message_user(request, f"Archived {count} client(s).", messages.SUCCESS)
+        text = ngettext("Archived %d client.", "Archived %d clients.", count)
+        self.message_user(request, text % count, messages.SUCCESS)
 
     @admin.action(description="Restore selected clients", permissions=["change"])
     def restore_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
         count = clients_restore(clients_queryset=queryset, user=acting_user(request))
-        self.message_user(request, f"Restored {count} client(s).", messages.SUCCESS)
+        text = ngettext("Restored %d client.", "Restored %d clients.", count)
+        self.message_user(request, text % count, messages.SUCCESS)
 
     @admin.action(
         description="Delete selected clients (soft, can be restored)",
@@ -360,7 +409,8 @@ class ClientAdmin(admin.ModelAdmin):
     )
     def delete_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
         count = clients_delete(clients_queryset=queryset, user=acting_user(request))
-        self.message_user(request, f"Deleted {count} client(s).", messages.SUCCESS)
+        text = ngettext("Deleted %d client.", "Deleted %d clients.", count)
+        self.message_user(request, text % count, messages.SUCCESS)
 
     def _with_counts(self, queryset: QuerySet[Client]) -> QuerySet[Client]:
         return (
@@ -380,6 +430,8 @@ class ClientAdmin(admin.ModelAdmin):
         clients = list(self._with_counts(queryset)[:limit])
         for client in clients:
             client.state_label = state_display(client)  # type: ignore[attr-defined]
+            client.balance_label = money(client.balance)  # type: ignore[attr-defined]
+            client.paid_label = money(client.paid_to_date)  # type: ignore[attr-defined]
         return clients
 
     def _confirmation(
@@ -464,11 +516,7 @@ class ClientAdmin(admin.ModelAdmin):
             with transaction.atomic():
                 for client in clients:
                     client_purge(client=client, user=user)
-            self.message_user(
-                request,
-                f"Purged {len(names)} client(s): {', '.join(names)}.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, purged_message(names), messages.SUCCESS)
             return None
         return self._confirmation(
             request,
@@ -477,6 +525,27 @@ class ClientAdmin(admin.ModelAdmin):
             "purge_clients",
             clients,
         )
+
+
+def purged_message(names: list[str]) -> str:
+    """`Purged 2 clients: “Acme Co.”, “Beta”`: quoted, so a name's own full stop
+    is not doubled, and cut short for a long selection."""
+    shown = ", ".join(f"“{name}”" for name in names[:PURGED_NAMES_SHOWN])
+    if len(names) > PURGED_NAMES_SHOWN:
+        shown += f" and {len(names) - PURGED_NAMES_SHOWN} more"
+    text = ngettext(
+        "Purged %(count)d client: %(names)s",
+        "Purged %(count)d clients: %(names)s",
+        len(names),
+    )
+    return text % {"count": len(names), "names": shown}
+
+
+GROUP_ACTION_MESSAGES = {
+    "archive": ("Archived %d group.", "Archived %d groups."),
+    "restore": ("Restored %d group.", "Restored %d groups."),
+    "delete": ("Deleted %d group.", "Deleted %d groups."),
+}
 
 
 class GroupSettingAdminForm(forms.ModelForm):
@@ -504,6 +573,8 @@ class GroupSettingAdmin(admin.ModelAdmin):
     list_select_related = ("company",)
     list_filter = (StateListFilter,)
     search_fields = ("name", "company__name")
+    # Also the order of the client form's group autocomplete, which pages.
+    ordering = ("name", "pk")
     autocomplete_fields = ("company",)
     readonly_fields = (
         "settings_json",
@@ -556,7 +627,8 @@ class GroupSettingAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[GroupSetting], action: str
     ) -> None:
         count = group_settings_change_state(groups_queryset=queryset, action=action)
-        self.message_user(request, f"{action.title()}d {count} group(s).")
+        singular, plural = GROUP_ACTION_MESSAGES[action]
+        self.message_user(request, ngettext(singular, plural, count) % count)
 
     @admin.action(description="Archive selected groups", permissions=["change"])
     def archive_groups(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
@@ -584,27 +656,90 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def activity_label(type_id: int) -> str:
+    return ACTIVITY_LABELS.get(type_id, f"type {type_id}")
+
+
+class ActivityTypeListFilter(admin.SimpleListFilter):
+    """Activities by type, named; offers every type this server writes."""
+
+    title = "activity"
+    parameter_name = "type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [(str(pk), label.capitalize()) for pk, label in ACTIVITY_LABELS.items()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        value = self.value()
+        if value is None:
+            return queryset
+        if not (str(value).isascii() and str(value).isdigit()):
+            return queryset.none()
+        return queryset.filter(activity_type_id=int(value))
+
+
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyAdmin):
     """The activity log of every client (read-only)."""
 
-    list_display = ("created_at", "client", "company", "activity", "notes", "user")
+    list_display = (
+        "created_at",
+        "client_link",
+        "company",
+        "activity",
+        "notes",
+        "user",
+    )
     list_select_related = ("client", "company", "user")
-    list_filter = ("activity_type_id",)
+    list_filter = (ActivityTypeListFilter,)
     search_fields = ("notes", "client__name", "client__number")
     ordering = ("-created_at", "-pk")
+    fields = ("created_at", "client", "company", "activity", "notes", "user")
+    readonly_fields = ("created_at", "activity")
 
     @admin.display(description="activity", ordering="activity_type_id")
     def activity(self, row: Activity) -> str:
-        label = ACTIVITY_LABELS.get(row.activity_type_id, "")
-        return f"{row.activity_type_id} {label}".strip()
+        return activity_label(row.activity_type_id)
+
+    # Not the plain foreign key column, which never wraps and pushed the row past
+    # a 1,400 px window.
+    @admin.display(description="client", ordering="client__name")
+    def client_link(self, row: Activity) -> str:
+        if row.client is None:
+            return "-"
+        url = reverse("admin:clients_client_change", args=[row.client_id])
+        return format_html('<a href="{}">{}</a>', url, row.client)
 
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
     """Balance adjustments of every client (read-only)."""
 
-    list_display = ("created_at", "client", "company", "adjustment", "balance", "notes")
+    list_display = (
+        "created_at",
+        "client",
+        "company",
+        "adjustment_money",
+        "balance_money",
+        "notes",
+    )
     list_select_related = ("client", "company")
     search_fields = ("notes", "client__name", "client__number")
     ordering = ("-created_at", "-pk")
+    fields = (
+        "created_at",
+        "client",
+        "company",
+        "adjustment_money",
+        "balance_money",
+        "notes",
+    )
+    readonly_fields = ("created_at", "adjustment_money", "balance_money")
+
+    @admin.display(description="adjustment", ordering="adjustment")
+    def adjustment_money(self, entry: LedgerEntry) -> str:
+        return money(entry.adjustment)
+
+    @admin.display(description="balance", ordering="balance")
+    def balance_money(self, entry: LedgerEntry) -> str:
+        return money(entry.balance)

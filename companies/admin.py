@@ -11,9 +11,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from companies.models import ApiToken, Company, Membership
 from companies.services import token_create, token_revoke
+from config.admin import FlagListFilter
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,15 +46,49 @@ class CompanyAdmin(admin.ModelAdmin):
         return int(getattr(company, "members", 0))
 
 
+class MembershipRoleListFilter(admin.SimpleListFilter):
+    """Members by role: owners, admins (owners may be admins too), or neither."""
+
+    title = "role"
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return (("owner", "Owner"), ("admin", "Admin"), ("member", "Other"))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        value = self.value()
+        if value == "owner":
+            return queryset.filter(is_owner=True)
+        if value == "admin":
+            return queryset.filter(is_admin=True)
+        if value == "member":
+            return queryset.filter(is_owner=False, is_admin=False)
+        return queryset
+
+
+class MembershipStatusListFilter(FlagListFilter):
+    title = "status"
+    parameter_name = "status"
+    field_name = "is_locked"
+    flags = (("active", "Active", False), ("locked", "Locked", True))
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     """A user's role in a company (also what tokens are issued for)."""
 
-    list_display = ("user", "company", "is_owner", "is_admin", "is_locked")
+    list_display = ("user", "company", "is_owner", "is_admin", "active")
     list_select_related = ("user", "company")
-    list_filter = ("is_owner", "is_admin", "is_locked")
+    list_filter = (MembershipRoleListFilter, MembershipStatusListFilter)
     search_fields = ("user__username", "user__email", "company__name")
+    # Also the order of the token form's membership autocomplete, which pages.
+    ordering = ("company__name", "user__username", "pk")
     autocomplete_fields = ("user", "company")
+
+    # A green tick for a member in good standing, not a red cross under "locked".
+    @admin.display(description="active", boolean=True, ordering="-is_locked")
+    def active(self, membership: Membership) -> bool:
+        return not membership.is_locked
 
 
 class ApiTokenAddForm(forms.ModelForm):
@@ -72,6 +108,13 @@ class ApiTokenAddForm(forms.ModelForm):
         return membership
 
 
+class TokenStatusListFilter(FlagListFilter):
+    title = "status"
+    parameter_name = "status"
+    field_name = "is_revoked"
+    flags = (("active", "Active", False), ("revoked", "Revoked", True))
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """API tokens: issue (shown once), rename, revoke. The digest is never shown."""
@@ -82,10 +125,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "company",
         "created_at",
         "last_used_at",
-        "is_revoked",
+        "active",
     )
     list_select_related = ("membership__user", "membership__company")
-    list_filter = ("is_revoked",)
+    list_filter = (TokenStatusListFilter,)
     search_fields = (
         "name",
         "membership__user__username",
@@ -104,6 +147,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def company(self, token: ApiToken) -> str:
         return token.membership.company.name
 
+    @admin.display(description="active", boolean=True, ordering="-is_revoked")
+    def active(self, token: ApiToken) -> bool:
+        return not token.is_revoked
+
+    @admin.display(description="status")
+    def status(self, token: ApiToken) -> str:
+        return "revoked" if token.is_revoked else "active"
+
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
@@ -114,12 +165,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ("membership", "name")
-        return ("name", "membership", "created_at", "last_used_at", "is_revoked")
+        return ("name", "membership", "status", "created_at", "last_used_at")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ()
-        return ("membership", "created_at", "last_used_at", "is_revoked")
+        return ("membership", "status", "created_at", "last_used_at")
 
     def save_model(
         self, request: HttpRequest, obj: ApiToken, form: Any, change: bool
@@ -144,4 +195,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
         tokens = list(queryset.filter(is_revoked=False))
         for token in tokens:
             token_revoke(token=token)
-        self.message_user(request, f"Revoked {len(tokens)} token(s).", messages.SUCCESS)
+        text = ngettext("Revoked %d token.", "Revoked %d tokens.", len(tokens))
+        self.message_user(request, text % len(tokens), messages.SUCCESS)

@@ -108,6 +108,10 @@ class ApiToken(TimestampedModel):
     is_revoked = models.BooleanField(default=False)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = "API token"
+        verbose_name_plural = "API tokens"
+
     def __str__(self) -> str:
         return f"{self.name} ({self.membership})"
 

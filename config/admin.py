@@ -1,5 +1,11 @@
-"""Admin pieces shared by the apps: the active/archived/deleted state filter."""
+"""Admin pieces shared by the apps: the site's names, the state and yes/no filters,
+money as staff read it, and API messages in the admin's words.
 
+The apps' admin modules import this one, so the names below are set whenever
+the admin is loaded.
+"""
+
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
@@ -7,6 +13,9 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from config.db import SoftStateQuerySet
+
+admin.site.site_header = "Clients API administration"
+admin.site.site_title = "Clients API admin"
 
 STATES = (("active", "Active"), ("archived", "Archived"), ("deleted", "Deleted"))
 
@@ -28,6 +37,24 @@ class StateListFilter(admin.SimpleListFilter):
         return queryset.with_states({str(value)})
 
 
+class FlagListFilter(admin.SimpleListFilter):
+    """A boolean field as two named choices under a staff title (`By status:
+    Active, Revoked`, where Django's own filter says `By is revoked: Yes, No`)."""
+
+    field_name = ""
+    # (parameter value, label, field value)
+    flags: tuple[tuple[str, str, bool], ...] = ()
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [(value, label) for value, label, _ in self.flags]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        for value, _, flag in self.flags:
+            if self.value() == value:
+                return queryset.filter(**{self.field_name: flag})
+        return queryset
+
+
 @admin.display(description="state")
 def state_display(obj: Model) -> str:
     """The row's state: `active`, `archived` or `deleted`.
@@ -37,3 +64,31 @@ def state_display(obj: Model) -> str:
     if getattr(obj, "is_deleted", False):
         return "deleted"
     return "archived" if getattr(obj, "archived_at", None) else "active"
+
+
+def money(amount: Decimal | int) -> str:
+    """An amount with thousands separators and two decimals: `26,343.85`.
+
+    Amounts are stored with six decimals; a third or later one is shown when it is
+    not zero, so staff never see a rounded figure.
+    """
+    value = Decimal(amount)
+    exponent = value.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    return f"{value:,.{places}f}"
+
+
+def in_staff_words(message: str, api_name: str, label: str, subject: str = "") -> str:
+    """An API validation message with the API's name of a value replaced by the
+    admin's label: `The contacts.0.email must be …` → `Contact 1: email must be …`
+    (with `subject`), `The selected group settings id is invalid.` → `The selected
+    group is invalid.`. Messages of another shape are returned unchanged."""
+    label = label if label[:2].isupper() else label[:1].lower() + label[1:]
+    for name in dict.fromkeys((api_name, api_name.replace("_", " "))):
+        for opening in ("The selected ", "The "):
+            if message.startswith(f"{opening}{name} "):
+                rest = message[len(opening) + len(name) + 1 :]
+                if subject:
+                    return f"{subject}: {label} {rest.removeprefix('field ')}"
+                return f"{opening}{label} {rest}"
+    return message

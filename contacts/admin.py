@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from config.admin import in_staff_words
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
 from contacts.serializers import validate_contacts
@@ -35,13 +36,21 @@ class ContactInlineForm(forms.ModelForm):
     new_password = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.PasswordInput(render_value=False),
+        widget=forms.PasswordInput(render_value=False, attrs={"size": 8}),
         help_text="Leave empty to keep the current password.",
     )
 
     class Meta:
         model = ClientContact
         fields = INLINE_FIELDS
+        labels = {"is_primary": "Primary", "is_locked": "Locked"}
+        # Sized to fit a row of the inline in a 1,400 px window.
+        widgets = {
+            "first_name": forms.TextInput(attrs={"size": 10}),
+            "last_name": forms.TextInput(attrs={"size": 10}),
+            "email": forms.TextInput(attrs={"size": 24}),
+            "phone": forms.TextInput(attrs={"size": 12}),
+        }
 
 
 class ContactInlineFormSet(BaseInlineFormSet):
@@ -82,13 +91,17 @@ class ContactInlineFormSet(BaseInlineFormSet):
         except ApiValidationError as exc:
             detail: Any = exc.detail
             items = detail.get("contacts", []) if isinstance(detail, dict) else []
-            for form, errors in zip(kept, items, strict=False):
+            for index, (form, errors) in enumerate(zip(kept, items, strict=False)):
+                row = f"Contact {self.forms.index(form) + 1}"
                 for name, messages in (errors or {}).items():
                     field = "new_password" if name == "password" else name
+                    known = field in form.fields
+                    label = str(form[field].label) if known else name
                     for message in messages:
-                        form.add_error(
-                            field if field in form.fields else None, str(message)
+                        text = in_staff_words(
+                            str(message), f"contacts.{index}.{name}", label, row
                         )
+                        form.add_error(field if known else None, text)
             if not items:
                 raise forms.ValidationError(str(detail)) from exc
 
@@ -101,13 +114,20 @@ class ContactInlineFormSet(BaseInlineFormSet):
 
 
 class ContactInline(admin.TabularInline):
-    """The client's live contacts (deleted ones are kept but not shown)."""
+    """The client's live contacts (deleted ones are kept but not shown).
+
+    No `contact_key` column: 40 hex digits would push the row past the window,
+    and a new row would show a key that is never saved (the contact gets another
+    one when it is created). No `last_login` either: this server has no client
+    portal, so nothing sets it.
+    """
 
     model = ClientContact
+    verbose_name = "contact"
+    verbose_name_plural = "contacts"
     form = ContactInlineForm
     formset = ContactInlineFormSet
-    fields = (*INLINE_FIELDS, "new_password", "contact_key", "last_login")
-    readonly_fields = ("contact_key", "last_login")
+    fields = (*INLINE_FIELDS, "new_password")
     extra = 0
     min_num = 0
 

@@ -1,11 +1,14 @@
 """Django admin for companies, tokens, documents, groups and the read-only logs."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import Activity, Client, GroupSetting, LedgerEntry
@@ -238,3 +241,198 @@ def test_activities_and_ledger_are_read_only(admin_client):
         assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     activity.refresh_from_db()
     assert activity.notes == "created"
+
+
+# -- staff wording ---------------------------------------------------------------
+
+TOKENS = reverse("admin:companies_apitoken_changelist")
+
+
+def test_the_token_list_shows_active_tokens_as_active(admin_client):
+    live = MembershipFactory.create()
+    ApiToken.objects.create(membership=live, name="Live", token_digest="a" * 64)
+    ApiToken.objects.create(
+        membership=live, name="Gone", token_digest="b" * 64, is_revoked=True
+    )
+    response = admin_client.get(TOKENS)
+    page = response.content.decode()
+    assert "By status" in page
+    assert "By is revoked" not in page
+    assert "Is revoked" not in page
+    rows = {
+        token.name: response.context["cl"].model_admin.active(token)
+        for token in response.context["cl"].result_list
+    }
+    assert rows == {"Live": True, "Gone": False}
+    assert page.count('alt="True"') == 1
+
+    def listed(status):
+        result = admin_client.get(TOKENS, {"status": status}).context["cl"].result_list
+        return {token.name for token in result}
+
+    assert listed("active") == {"Live"}
+    assert listed("revoked") == {"Gone"}
+
+
+def test_the_token_page_says_api_tokens_and_the_status(admin_client):
+    membership = MembershipFactory.create()
+    token = ApiToken.objects.create(
+        membership=membership, name="Live", token_digest="c" * 64
+    )
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "API tokens" in index
+    assert "Api tokens" not in index
+    page = admin_client.get(
+        reverse("admin:companies_apitoken_change", args=[token.pk])
+    ).content.decode()
+    assert "Change API token" in page
+    assert re.search(r"Status:</label>\s*<div class=\"readonly\">active</div>", page)
+
+
+def test_the_revoke_message_uses_proper_plurals(admin_client):
+    membership = MembershipFactory.create()
+    tokens = [
+        ApiToken.objects.create(membership=membership, token_digest=c * 64)
+        for c in "def"
+    ]
+    for selected, message in (
+        (tokens[:2], "Revoked 2 tokens."),
+        (tokens, "Revoked 1 token."),
+    ):
+        response = admin_client.post(
+            TOKENS,
+            {"action": "revoke_tokens", "_selected_action": [t.pk for t in selected]},
+            follow=True,
+        )
+        assert message in response.content.decode()
+
+
+def test_the_membership_list_filters_by_role_and_status(admin_client):
+    owner = MembershipFactory.create(is_owner=True, is_admin=False)
+    clerk = MembershipFactory.create(is_owner=False, is_admin=False, is_locked=True)
+    url = reverse("admin:companies_membership_changelist")
+    page = admin_client.get(url).content.decode()
+    assert "By role" in page
+    assert "By status" in page
+    assert "By is " not in page
+    assert "Is locked" not in page
+
+    def listed(**params):
+        return {m.pk for m in admin_client.get(url, params).context["cl"].result_list}
+
+    assert listed(role="owner") == {owner.pk}
+    assert listed(role="member") == {clerk.pk}
+    assert listed(status="locked") == {clerk.pk}
+    assert listed(status="active") == {owner.pk}
+
+
+def test_the_document_list_names_the_owning_client(admin_client, document):
+    client = Client.objects.get(pk=document.owner_id)
+    client.name = "Zenith Works"
+    client.save()
+    page = admin_client.get(reverse("admin:documents_document_changelist"))
+    html = page.content.decode()
+    assert "Zenith Works</a>" in html
+    assert f"client {document.owner_id}<" not in html
+    assert "By visibility" in html
+    assert "By is public" not in html
+
+
+def test_the_document_list_query_count_does_not_grow_with_its_owners(
+    admin_client, document
+):
+    url = reverse("admin:documents_document_changelist")
+
+    def add_documents(count):
+        for _ in range(count):
+            owner = ClientFactory.create(company=document.company)
+            Document.objects.create(
+                company=document.company,
+                owner_type=document.owner_type,
+                owner_id=owner.pk,
+                name=f"{owner.name}.pdf",
+                type="pdf",
+                hash=f"{owner.pk:040d}",
+                path=f"x/{owner.pk}.pdf",
+            )
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as context:
+            assert admin_client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    add_documents(2)
+    with_three = count_queries()
+    add_documents(5)
+    assert count_queries() == with_three
+
+
+def test_activities_are_listed_and_filtered_by_name(admin_client):
+    client = ClientFactory.create(name="Named Ltd")
+    archived = Activity.objects.create(
+        company=client.company,
+        client=client,
+        activity_type_id=Activity.ARCHIVE_CLIENT,
+        notes="",
+    )
+    Activity.objects.create(
+        company=client.company,
+        client=client,
+        activity_type_id=Activity.UPDATE_CLIENT,
+        notes="",
+    )
+    url = reverse("admin:clients_activity_changelist")
+    page = admin_client.get(url).content.decode()
+    assert "By activity" in page
+    assert "By activity type id" not in page
+    assert "Document uploaded" in page
+    assert ">archived<" in page
+    assert ">2 archived<" not in page
+    assert reverse("admin:clients_client_change", args=[client.pk]) in page
+    response = admin_client.get(url, {"type": str(Activity.ARCHIVE_CLIENT)})
+    assert [row.pk for row in response.context["cl"].result_list] == [archived.pk]
+    assert list(admin_client.get(url, {"type": "x"}).context["cl"].result_list) == []
+    view = admin_client.get(
+        reverse("admin:clients_activity_change", args=[archived.pk])
+    ).content.decode()
+    assert re.search(
+        r"Activity:</label>\s*<div class=\"readonly\">archived</div>", view
+    )
+
+
+def test_ledger_amounts_are_money(admin_client):
+    client = ClientFactory.create()
+    entry = LedgerEntry.objects.create(
+        company=client.company,
+        client=client,
+        adjustment=Decimal("19366.48"),
+        balance=Decimal("57072.52"),
+    )
+    page = admin_client.get(
+        reverse("admin:clients_ledgerentry_changelist")
+    ).content.decode()
+    assert "19,366.48" in page
+    assert "57,072.52" in page
+    view = admin_client.get(
+        reverse("admin:clients_ledgerentry_change", args=[entry.pk])
+    ).content.decode()
+    assert "57,072.52" in view
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        ("archive_groups", "Archived 1 group."),
+        ("delete_groups", "Deleted 1 group."),
+    ],
+)
+def test_group_action_messages_use_proper_plurals(admin_client, action, message):
+    group = GroupSettingFactory.create()
+    response = admin_client.post(
+        reverse("admin:clients_groupsetting_changelist"),
+        {"action": action, "_selected_action": [group.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert message in page
+    assert "(s)" not in page
