@@ -83,10 +83,19 @@ test-postgres: install-dev
 
 test: lint test-sqlite test-postgres
 
-# A longer schema fuzzing run than the one in `make test` (FUZZ_EXAMPLES per operation).
+# Longer schema fuzzing runs than the ones in `make test`: in-process through the
+# WSGI handler (FUZZ_EXAMPLES per operation), and schemathesis' CLI against live
+# gunicorn servers with every phase, the coverage phase over every operation and
+# FUZZ_LIVE_EXAMPLES per operation (FUZZ_LIVE_TIMEOUT seconds at most per run).
 FUZZ_EXAMPLES ?= 200
+FUZZ_LIVE_EXAMPLES ?= 100
+FUZZ_LIVE_TIMEOUT ?= 3600
 fuzz: install-dev
-	env -u DATABASE_URL FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/reliability/test_fuzz.py $(PYTEST_ARGS)
+	env -u DATABASE_URL ENV_FILE= FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		FUZZ_LIVE_EXAMPLES=$(FUZZ_LIVE_EXAMPLES) FUZZ_LIVE_FULL_COVERAGE=1 \
+		FUZZ_LIVE_TIMEOUT=$(FUZZ_LIVE_TIMEOUT) \
+		$(BIN)/pytest tests/reliability/test_fuzz.py tests/reliability/test_fuzz_live.py \
+		$(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
