@@ -8,11 +8,9 @@ the servers are always stopped by the fixture's finalizer.
 
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,12 +29,12 @@ from config.api.hashids import encode_id
 from contacts.models import ClientContact
 from tests.conftest import Member
 from tests.factories import ClientFactory, ContactFactory
+from tests.reliability.live_server import stop, wait_until_up
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 THREADS = 16
 REQUEST_TIMEOUT = 60
-START_TIMEOUT = 60
 CREATES = 200
 
 
@@ -78,33 +76,6 @@ class Servers:
 
     def output(self) -> str:
         return "\n".join(path.read_text(errors="replace") for path in self.logs)
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"the server at {url} exited ({process.returncode}):\n"
-                + log.read_text(errors="replace")[-3000:]
-            )
-        try:
-            if requests.get(f"{url}/api/v1/schema", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the server at {url} did not start in {START_TIMEOUT}s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 @pytest.fixture
