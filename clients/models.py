@@ -297,3 +297,21 @@ class ClientCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id}: {self.total}"
+
+
+NO_CONTACT = "No Contact Set"
+
+
+def display_name(client: Client, contacts: list[Any]) -> str:
+    """The name when longer than one character, else the first contact's name or
+    email, else "No Contact Set" (API.md §4)."""
+    if len(client.name or "") > 1:
+        return client.name
+    if contacts:
+        contact = contacts[0]
+        full = f"{contact.first_name} {contact.last_name}".strip()
+        if contact.first_name or contact.last_name:
+            return full
+        if (contact.email or "").strip():
+            return str(contact.email)
+    return NO_CONTACT

@@ -18,9 +18,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from clients.models import Client, natural_sort_key
-from clients.number_format import format_number
-from clients.numbering import COUNTER_KEY, PADDING_KEY, PATTERN_KEY
-from clients.settings_rules import as_integer, new_client_settings
+from clients.services.number_format import format_number
+from clients.services.numbering import COUNTER_KEY, PADDING_KEY
+from clients.services.settings import PATTERN_KEY, as_integer, new_client_settings
 from companies.models import Company
 from contacts.models import ClientContact
 

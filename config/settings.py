@@ -269,9 +269,9 @@ SPECTACULAR_SETTINGS = {
     # Choice sets by name, for generated SDKs (spectacular would name them after
     # their fields: `ActionEnum` for two different sets, `_methodEnum`).
     "ENUM_NAME_OVERRIDES": {
-        "BulkActionEnum": "documents.serializers.BULK_ACTION_NAMES",
-        "ClientBulkActionEnum": "clients.serializers.BulkActionSerializer.ACTIONS",
-        "BulkUpdateColumnEnum": "clients.serializers.BULK_UPDATE_COLUMNS",
+        "BulkActionEnum": "documents.api.serializers.BULK_ACTION_NAMES",
+        "ClientBulkActionEnum": "clients.api.inputs.BulkActionSerializer.ACTIONS",
+        "BulkUpdateColumnEnum": "clients.fields.BULK_UPDATE_COLUMNS",
         "MethodOverrideEnum": ["PUT", "POST"],
     },
     "COMPONENT_SPLIT_REQUEST": True,

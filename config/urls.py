@@ -11,9 +11,8 @@ from config.health import health
 api_v1: list[URLPattern | URLResolver] = [
     re_path(r"^ping/?$", PingView.as_view(), name="ping"),
     re_path(r"^schema/?$", SchemaView.as_view(), name="schema"),
-    path("", include("clients.gated_urls")),
-    path("", include("clients.urls")),
-    path("", include("documents.urls")),
+    path("", include("clients.api.urls")),
+    path("", include("documents.api.urls")),
 ]
 
 urlpatterns = [

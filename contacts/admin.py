@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from config.admin import in_staff_words
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
-from contacts.serializers import validate_contacts
+from contacts.validation import validate_contacts
 
 INLINE_FIELDS = (
     "first_name",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from contacts.models import ClientContact
-from contacts.serializers import BOOLEAN_FIELDS, STRING_FIELDS
+from contacts.validation import BOOLEAN_FIELDS, STRING_FIELDS
 
 WRITABLE_FIELDS = STRING_FIELDS + BOOLEAN_FIELDS
 UPDATE_FIELDS = [*WRITABLE_FIELDS, "password", "updated_at"]

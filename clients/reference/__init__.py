@@ -135,3 +135,12 @@ def _build_statics() -> Statics:
 
 
 STATICS = _build_statics()
+
+
+def as_country(value: object) -> int | None:
+    """A stored country setting (`"840"`) as a known country id, else None."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return None
+    return number if is_country_id(number) else None

@@ -40,7 +40,7 @@ def test_archiving_5000_clients_takes_the_same_queries_as_archiving_two(
 
 
 def test_bulk_services_lock_a_distinct_queryset_too(owner):
-    from clients.services import clients_archive
+    from clients.services.bulk import clients_archive
     from tests.factories import ContactFactory
 
     seed_clients(company=owner.company, count=1)

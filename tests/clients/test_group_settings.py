@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from clients.models import Client, GroupSetting
-from clients.settings_rules import settings_resolve
+from clients.services.settings import settings_resolve
 from config.api.hashids import encode_id
 from tests.clients.support import GROUPS, errors, group_url
 from tests.factories import ClientFactory, GroupSettingFactory

@@ -6,11 +6,15 @@ from typing import Any
 
 import pytest
 
-from clients import numbering
 from clients.models import Client
-from clients.number_format import MAX_PATTERN_LENGTH, pattern_problem
-from clients.numbering import NO_FREE_NUMBER, PATTERN_UNUSABLE
-from clients.settings_rules import MAX_SETTINGS_DEPTH, SettingsInvalid, settings_clean
+from clients.services import numbering
+from clients.services.number_format import MAX_PATTERN_LENGTH, pattern_problem
+from clients.services.numbering import NO_FREE_NUMBER, PATTERN_UNUSABLE
+from clients.services.settings import (
+    MAX_SETTINGS_DEPTH,
+    SettingsInvalid,
+    settings_clean,
+)
 from config.api.hashids import encode_id
 from tests.clients.support import CLIENTS, GROUPS, create, errors
 from tests.factories import ClientFactory, GroupSettingFactory

@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 
 from clients.models import Client
-from clients.number_format import format_number, php_date
-from clients.numbering import client_number_take
+from clients.services.number_format import format_number, php_date
+from clients.services.numbering import client_number_take
 from companies.models import Company
 from config.api.hashids import encode_id
 from tests.clients.support import client_url, create

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clients.models import Activity, Client, GroupSetting
-from clients.settings_rules import RULES
+from clients.services.settings import RULES
 from contacts.models import ClientContact
 from tests.clients.support import CLIENTS, client_url
 from tests.factories import ClientFactory

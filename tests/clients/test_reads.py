@@ -6,14 +6,14 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from clients.api.outputs import client_representation
 from clients.models import Client
-from clients.queries import client_queryset
-from clients.reads import (
+from clients.selectors import (
     attach_contacts_and_documents,
+    client_queryset,
     company_client,
     company_client_page,
 )
-from clients.serializers import client_representation
 from documents.models import Document
 from tests.factories import ClientFactory, ContactFactory
 

@@ -3,7 +3,7 @@
 import pytest
 
 from clients.models import Client
-from clients.settings_rules import SettingsInvalid, settings_clean
+from clients.services.settings import SettingsInvalid, settings_clean
 from tests.clients.support import CLIENTS, client_url, create, errors
 
 VALID = {

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.exceptions import ValidationError
 
 from clients.models import Client
-from clients.services import client_create
+from clients.services.clients import client_create
 from tests.clients.support import CLIENTS, client_url, create, errors
 from tests.factories import ClientFactory
 

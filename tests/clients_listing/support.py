@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from clients.filters import ClientFilterSet
+from clients.api.filters import ClientFilterSet
 from clients.models import Client
 from companies.models import Company
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from clients.filters import ClientFilterSet
+from clients.api.filters import ClientFilterSet
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.urls("tests.clients_listing.urls")

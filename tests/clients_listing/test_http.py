@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 
-from clients.filters import ClientFilterSet
+from clients.api.filters import ClientFilterSet
 from clients.models import Client
 from tests.factories import ClientFactory, ContactFactory
 

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from clients.filters import ClientFilterSet
+from clients.api.filters import ClientFilterSet
 from config.api.hashids import encode_id
 from tests.clients_listing.support import filterset
 from tests.factories import ClientFactory, ContactFactory, GroupSettingFactory

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from clients.filters import SORTABLE
+from clients.api.filters import SORTABLE
 from clients.models import Client
 from tests.clients_listing.support import at, errors, filterset, listed
 from tests.factories import ClientFactory

@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import include, path
 from rest_framework import mixins, serializers
 
-from clients.filters import ClientFilterSet
+from clients.api.filters import ClientFilterSet
 from clients.models import Client
 from config.api.fields import HashidField
 from config.api.routers import ApiRouter

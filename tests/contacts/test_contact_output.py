@@ -9,12 +9,9 @@ from clients.models import Client
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
 from contacts.queries import live_contacts_prefetch
-from contacts.serializers import (
-    ContactSerializer,
-    contact_representation,
-    validate_contacts,
-)
+from contacts.representation import ContactSerializer, contact_representation
 from contacts.services import contacts_sync
+from contacts.validation import validate_contacts
 from tests.factories import ClientFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db

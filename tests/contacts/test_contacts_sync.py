@@ -11,8 +11,8 @@ from django.db import connection
 from clients.models import Client
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
-from contacts.serializers import validate_contacts
 from contacts.services import contacts_sync
+from contacts.validation import validate_contacts
 from tests.factories import ClientFactory, ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 
 from config.api.exceptions import api_exception_handler
 from config.api.hashids import encode_id
-from contacts.serializers import ContactInputSerializer, validate_contacts
+from contacts.validation import ContactInputSerializer, validate_contacts
 
 
 def errors_of(raw: object) -> dict[str, list[str]]:

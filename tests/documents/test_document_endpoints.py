@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from clients.models import Client
 from config.api.hashids import encode_id
 from documents.models import Document
-from documents.serializers import document_representation
+from documents.representation import document_representation
 from tests.conftest import Member
 from tests.documents.conftest import PDF, image_bytes
 from tests.factories import ClientFactory

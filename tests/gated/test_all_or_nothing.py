@@ -13,10 +13,11 @@ import pytest
 from django.db.models.signals import pre_delete
 from rest_framework.test import APIClient
 
-from clients import merging, purging
-from clients.merging import client_merge
 from clients.models import Client
-from clients.purging import client_purge
+from clients.services import merge as merging
+from clients.services import purge as purging
+from clients.services.merge import client_merge
+from clients.services.purge import client_purge
 from config.api.hashids import encode_id
 from tests.conftest import Member
 from tests.factories import PASSWORD, ClientFactory, ContactFactory

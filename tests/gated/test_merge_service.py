@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from clients.merging import client_display_name, client_merge
 from clients.models import Activity, Client, LedgerEntry
+from clients.services.merge import client_display_name, client_merge
 from companies.models import Company
 from config.api.errors import ApiError
 from contacts.models import ClientContact

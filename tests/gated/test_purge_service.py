@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from clients.models import Activity, Client, LedgerEntry
-from clients.purging import client_purge
+from clients.services.purge import client_purge
 from config.api.errors import NotFoundError
 from contacts.models import ClientContact
 from documents.models import Document

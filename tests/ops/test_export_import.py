@@ -6,10 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from clients.csv import COLUMNS, neutralise_formula, restore_formula
 from clients.models import Activity, Client
 from clients.seeding import seed_clients
-from clients.settings_rules import new_client_settings
-from clients.transfer import COLUMNS, neutralise_formula, restore_formula
+from clients.services.settings import new_client_settings
 from contacts.models import ClientContact
 from tests.factories import (
     ClientFactory,

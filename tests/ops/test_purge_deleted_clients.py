@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from clients.maintenance import clients_purge
 from clients.models import Activity, Client, LedgerEntry
+from clients.services.purge import clients_purge
 from contacts.models import ClientContact
 from documents.models import Document
 from tests.factories import ClientFactory, CompanyFactory, ContactFactory

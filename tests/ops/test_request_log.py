@@ -118,7 +118,7 @@ def test_a_path_cannot_break_the_log_line(db, client, request_lines):
 def test_a_server_error_is_logged_at_error_level_with_its_id(owner, request_lines):
     owner.api.raise_request_exception = False
     with mock.patch(
-        "clients.views.client_create", side_effect=RuntimeError("database exploded")
+        "clients.api.views.client_create", side_effect=RuntimeError("database exploded")
     ):
         response = owner.api.post("/api/v1/clients", {"name": "X"}, format="json")
     assert response.status_code == 500

@@ -164,12 +164,16 @@ FAULTS: dict[str, tuple[Callable[[], AbstractContextManager[Any]], Request]] = {
         create_with_contacts,
     ),
     "create: activity insert fails": (
-        lambda: mock.patch("clients.services.activity_record", side_effect=injected),
+        lambda: mock.patch(
+            "clients.services.clients.activity_record", side_effect=injected
+        ),
         create_with_contacts,
     ),
     # The client row is saved and its contacts replaced when the activity fails.
     "update: activity insert fails": (
-        lambda: mock.patch("clients.services.activity_record", side_effect=injected),
+        lambda: mock.patch(
+            "clients.services.clients.activity_record", side_effect=injected
+        ),
         update_with_contacts,
     ),
     "update: contacts insert fails": (
@@ -208,7 +212,7 @@ FAULTS: dict[str, tuple[Callable[[], AbstractContextManager[Any]], Request]] = {
     # Purge: the client and everything of it are deleted when the fault hits.
     "purge: fails after the delete": (
         lambda: mock.patch(
-            "clients.purging.stored_files_delete_on_commit", side_effect=injected
+            "clients.services.purge.stored_files_delete_on_commit", side_effect=injected
         ),
         purge,
     ),

@@ -88,7 +88,7 @@ def test_no_plain_token_or_password_appears_in_any_log_line(
     assert api.post(f"{url}/purge", HTTP_X_API_PASSWORD=PASSWORD).status_code == 200
     # A 500 with its traceback.
     with mock.patch(
-        "clients.views.client_create", side_effect=RuntimeError("database exploded")
+        "clients.api.views.client_create", side_effect=RuntimeError("database exploded")
     ):
         assert (
             api.post("/api/v1/clients", {"name": "X"}, format="json").status_code == 500

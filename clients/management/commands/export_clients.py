@@ -5,10 +5,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from clients.csv import clients_export_csv
 from clients.management.commands._output import plural, quiet_when_the_reader_leaves
 from clients.management.commands._progress import progress_bar
 from clients.models import Client
-from clients.transfer import clients_export_csv
 from companies.management.commands._lookup import company_lookup
 
 

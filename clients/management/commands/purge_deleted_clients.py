@@ -7,15 +7,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clients.maintenance import (
+from clients.management.commands._output import plural
+from clients.management.commands._progress import progress_bar
+from clients.models import Client
+from clients.services.purge import (
     DEFAULT_BATCH_SIZE,
     clients_deleted_before,
     clients_purge_counts,
     clients_purge_in_batches,
 )
-from clients.management.commands._output import plural
-from clients.management.commands._progress import progress_bar
-from clients.models import Client
 from companies.management.commands._lookup import company_lookup
 from config.api.hashids import encode_id
 

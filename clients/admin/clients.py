@@ -19,26 +19,21 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from clients.merging import client_merge
-from clients.models import Activity, Client, GroupSetting, LedgerEntry
-from clients.purging import client_purge
+from clients.api.inputs import ClientInputSerializer
+from clients.fields import PLAIN_CLIENT_FIELDS
+from clients.models import Activity, Client
 from clients.reference import COUNTRIES, INDUSTRIES, SIZES
-from clients.serializers import PLAIN_CLIENT_FIELDS, ClientInputSerializer
-from clients.services import (
+from clients.services.bulk import clients_archive, clients_delete, clients_restore
+from clients.services.clients import (
     DELETED_CLIENT_MESSAGE,
     client_create,
     client_update,
-    clients_archive,
-    clients_delete,
-    clients_restore,
-    group_setting_create,
-    group_setting_update,
-    group_settings_change_state,
 )
+from clients.services.merge import client_merge
+from clients.services.purge import client_purge
 from config.admin import StateListFilter, in_staff_words, money, state_display
 from config.api.errors import ApiError
 from config.api.exceptions import flatten_errors
@@ -539,207 +534,3 @@ def purged_message(names: list[str]) -> str:
         len(names),
     )
     return text % {"count": len(names), "names": shown}
-
-
-GROUP_ACTION_MESSAGES = {
-    "archive": ("Archived %d group.", "Archived %d groups."),
-    "restore": ("Restored %d group.", "Restored %d groups."),
-    "delete": ("Deleted %d group.", "Deleted %d groups."),
-}
-
-
-class GroupSettingAdminForm(forms.ModelForm):
-    """A group's name (settings are edited through the API, with its typing rules)."""
-
-    class Meta:
-        model = GroupSetting
-        fields = ("company", "name")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        if self.instance.pk is not None and self.instance.is_deleted:
-            raise forms.ValidationError(
-                f"{DELETED_CLIENT_MESSAGE} (use the Restore action)."
-            )
-        return cleaned
-
-
-@admin.register(GroupSetting)
-class GroupSettingAdmin(admin.ModelAdmin):
-    """Client groups; written through the group services like the API does."""
-
-    form = GroupSettingAdminForm
-    list_display = ("name", "company", "state_label", "client_count", "updated_at")
-    list_select_related = ("company",)
-    list_filter = (StateListFilter,)
-    search_fields = ("name", "company__name")
-    # Also the order of the client form's group autocomplete, which pages.
-    ordering = ("name", "pk")
-    autocomplete_fields = ("company",)
-    readonly_fields = (
-        "settings_json",
-        "user",
-        "created_at",
-        "updated_at",
-        "archived_at",
-        "is_deleted",
-    )
-    actions = ("archive_groups", "restore_groups", "delete_groups")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[GroupSetting]:
-        return super().get_queryset(request).annotate(clients_total=Count("clients"))
-
-    @admin.display(description="clients", ordering="clients_total")
-    def client_count(self, group: GroupSetting) -> int:
-        return int(getattr(group, "clients_total", 0))
-
-    @admin.display(description="state")
-    def state_label(self, group: GroupSetting) -> str:
-        return state_display(group)
-
-    @admin.display(description="settings")
-    def settings_json(self, group: GroupSetting) -> str:
-        return pretty_json(group.settings)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, "company") if obj is not None else fields
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(
-        self, request: HttpRequest, obj: GroupSetting, form: Any, change: bool
-    ) -> None:
-        data = {"name": form.cleaned_data["name"]}
-        user = acting_user(request)
-        if change:
-            saved = group_setting_update(group=obj, user=user, data=data)
-        else:
-            saved = group_setting_create(
-                company=form.cleaned_data["company"], user=user, data=data
-            )
-        obj.pk = saved.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
-
-    def _change_state(
-        self, request: HttpRequest, queryset: QuerySet[GroupSetting], action: str
-    ) -> None:
-        count = group_settings_change_state(groups_queryset=queryset, action=action)
-        singular, plural = GROUP_ACTION_MESSAGES[action]
-        self.message_user(request, ngettext(singular, plural, count) % count)
-
-    @admin.action(description="Archive selected groups", permissions=["change"])
-    def archive_groups(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        self._change_state(request, queryset, "archive")
-
-    @admin.action(description="Restore selected groups", permissions=["change"])
-    def restore_groups(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        self._change_state(request, queryset, "restore")
-
-    @admin.action(description="Delete selected groups (soft)", permissions=["change"])
-    def delete_groups(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        self._change_state(request, queryset, "delete")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A log that staff may read but never change."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-def activity_label(type_id: int) -> str:
-    return ACTIVITY_LABELS.get(type_id, f"type {type_id}")
-
-
-class ActivityTypeListFilter(admin.SimpleListFilter):
-    """Activities by type, named; offers every type this server writes."""
-
-    title = "activity"
-    parameter_name = "type"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
-        return [(str(pk), label.capitalize()) for pk, label in ACTIVITY_LABELS.items()]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
-        value = self.value()
-        if value is None:
-            return queryset
-        if not (str(value).isascii() and str(value).isdigit()):
-            return queryset.none()
-        return queryset.filter(activity_type_id=int(value))
-
-
-@admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdmin):
-    """The activity log of every client (read-only)."""
-
-    list_display = (
-        "created_at",
-        "client_link",
-        "company",
-        "activity",
-        "notes",
-        "user",
-    )
-    list_select_related = ("client", "company", "user")
-    list_filter = (ActivityTypeListFilter,)
-    search_fields = ("notes", "client__name", "client__number")
-    ordering = ("-created_at", "-pk")
-    fields = ("created_at", "client", "company", "activity", "notes", "user")
-    readonly_fields = ("created_at", "activity")
-
-    @admin.display(description="activity", ordering="activity_type_id")
-    def activity(self, row: Activity) -> str:
-        return activity_label(row.activity_type_id)
-
-    # Not the plain foreign key column, which never wraps and pushed the row past
-    # a 1,400 px window.
-    @admin.display(description="client", ordering="client__name")
-    def client_link(self, row: Activity) -> str:
-        if row.client is None:
-            return "-"
-        url = reverse("admin:clients_client_change", args=[row.client_id])
-        return format_html('<a href="{}">{}</a>', url, row.client)
-
-
-@admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
-    """Balance adjustments of every client (read-only)."""
-
-    list_display = (
-        "created_at",
-        "client",
-        "company",
-        "adjustment_money",
-        "balance_money",
-        "notes",
-    )
-    list_select_related = ("client", "company")
-    search_fields = ("notes", "client__name", "client__number")
-    ordering = ("-created_at", "-pk")
-    fields = (
-        "created_at",
-        "client",
-        "company",
-        "adjustment_money",
-        "balance_money",
-        "notes",
-    )
-    readonly_fields = ("created_at", "adjustment_money", "balance_money")
-
-    @admin.display(description="adjustment", ordering="adjustment")
-    def adjustment_money(self, entry: LedgerEntry) -> str:
-        return money(entry.adjustment)
-
-    @admin.display(description="balance", ordering="balance")
-    def balance_money(self, entry: LedgerEntry) -> str:
-        return money(entry.balance)

@@ -7,8 +7,7 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
-from clients.models import Activity, Client, LedgerEntry
-from clients.serializers import display_name
+from clients.models import Activity, Client, LedgerEntry, display_name
 from config.api.errors import ApiError, NotFoundError
 from contacts.models import ClientContact
 from documents.models import Document

@@ -30,14 +30,11 @@ from django.db import transaction
 from django.db.models import Prefetch
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from clients.api.inputs import ClientInputSerializer
+from clients.fields import PLAIN_CLIENT_FIELDS
 from clients.models import Client, GroupSetting
-from clients.serializers import (
-    ID_NUMBER_TAKEN,
-    NUMBER_TAKEN,
-    PLAIN_CLIENT_FIELDS,
-    ClientInputSerializer,
-)
-from clients.services import client_create, clients_archive
+from clients.services.bulk import clients_archive
+from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN, client_create
 from companies.models import Company
 from config.api.exceptions import flatten_errors
 from config.api.hashids import encode_id

@@ -18,7 +18,7 @@ from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from clients.models import Client, ClientQuerySet
+from clients.models import Client, ClientQuerySet, GroupSetting
 from config.api.filters import (
     DIRECTIONS,
     ApiFilterSet,
@@ -26,6 +26,7 @@ from config.api.filters import (
     Ordering,
     parse_sort,
 )
+from config.db import SoftStateQuerySet
 from contacts.models import ClientContact
 
 STATES = ("active", "archived", "deleted")
@@ -421,3 +422,26 @@ class ClientFilterSet(ApiFilterSet):
 
     def filter_email(self, queryset: QuerySet[Client], name: str, value: str) -> Any:
         return queryset.filter(Exists(_live_contacts().filter(email__iexact=value)))
+
+
+class GroupSettingFilterSet(django_filters.FilterSet):
+    """`name` (case-insensitive substring) and `status` (as for clients)."""
+
+    name = django_filters.CharFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        help_text="Case-insensitive substring of the name.",
+    )
+    status = StatusFilter(
+        method="filter_status",
+        help_text="Comma list of active, archived, deleted (OR-ed, any case).",
+    )
+
+    class Meta:
+        model = GroupSetting
+        fields: list[str] = []
+
+    def filter_status(
+        self, queryset: SoftStateQuerySet[GroupSetting], name: str, value: set[str]
+    ) -> Any:
+        return queryset.with_states(value)

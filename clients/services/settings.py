@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from clients.number_format import pattern_problem
 from clients.reference import SETTINGS_CASTS
+from clients.services.number_format import pattern_problem
 from companies.models import default_company_settings
 from config.nesting import nesting_exceeds
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from clients.models import Client
-from clients.number_format import number_fill, number_template
-from clients.settings_rules import PATTERN_KEY, as_integer, settings_resolve
+from clients.services.number_format import number_fill, number_template
+from clients.services.settings import PATTERN_KEY, as_integer, settings_resolve
 from companies.models import Company
 
 COUNTER_KEY = "client_number_counter"

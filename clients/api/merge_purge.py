@@ -12,12 +12,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clients.merging import NOT_FOUND_MESSAGE, SAME_CLIENT_MESSAGE, client_merge
+from clients.api.outputs import ClientSerializer, client_representation
+from clients.api.views import INCLUDE_PARAMETER
 from clients.models import Client
-from clients.purging import client_purge
-from clients.queries import client_queryset, parse_includes
-from clients.serializers import ClientSerializer, client_representation
-from clients.views import INCLUDE_PARAMETER
+from clients.selectors import client_queryset, parse_includes
+from clients.services.merge import NOT_FOUND_MESSAGE, SAME_CLIENT_MESSAGE, client_merge
+from clients.services.purge import client_purge
 from config.api.errors import ApiError
 from config.api.hashids import decode_id
 from config.api.password import PasswordProtected

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Model, QuerySet
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,61 +18,52 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from clients.filters import ClientFilterSet
-from clients.group_filters import GroupSettingFilterSet
-from clients.models import Client, GroupSetting
-from clients.queries import (
+from clients.api.filters import ClientFilterSet
+from clients.api.inputs import (
+    BulkActionSerializer,
+    ClientInputSerializer,
+)
+from clients.api.outputs import (
+    ClientSerializer,
+    client_representation,
+)
+from clients.fields import BULK_UPDATE_COLUMNS
+from clients.models import Client
+from clients.reference import as_country
+from clients.selectors import (
+    attach_contacts_and_documents,
     clients_of,
     clients_with_includes,
+    company_client,
+    company_client_page,
     company_client_total,
     editable_by,
     parse_includes,
-)
-from clients.reads import (
-    attach_contacts_and_documents,
-    company_client,
-    company_client_page,
     with_document_flag,
 )
-from clients.reference import STATICS
-from clients.serializers import (
-    BULK_UPDATE_COLUMNS,
-    BulkActionSerializer,
-    ClientInputSerializer,
-    ClientSerializer,
-    GroupSettingInputSerializer,
-    GroupSettingSerializer,
-    as_country,
-    client_representation,
-    group_representation,
-)
-from clients.services import (
-    DELETED_CLIENT_MESSAGE,
-    client_create,
-    client_delete,
-    client_update,
+from clients.services.bulk import (
     clients_archive,
     clients_assign_group,
     clients_bulk_update,
     clients_delete,
     clients_restore,
-    group_setting_create,
-    group_setting_update,
-    group_settings_change_state,
 )
-from clients.settings_rules import new_client_settings
+from clients.services.clients import (
+    DELETED_CLIENT_MESSAGE,
+    client_create,
+    client_delete,
+    client_update,
+)
+from clients.services.settings import new_client_settings
 from companies.models import Membership
 from config.api import examples
+from config.api.bulk import INVALID_IDS, MAX_BULK_IDS, _merge_errors, company_ids
 from config.api.errors import ApiError
 from config.api.filters import filters_sent
-from config.api.hashids import decode_id, encode_id
+from config.api.hashids import encode_id
 from config.api.pagination import EnvelopePagination
 from config.api.viewsets import CompanyScopedViewSet
-
-MAX_BULK_IDS = 5000
-INVALID_IDS = "The selected ids is invalid."
 
 INCLUDE_PARAMETER = OpenApiParameter(
     "include",
@@ -92,10 +82,6 @@ CLIENT_UPDATE_DESCRIPTION = (
     "`id`, those left out are deleted and those without a known `id` are added. "
     "An archived client stays archived. Answers the client as stored. Errors: 404 "
     f"for an unknown id; 400 for a deleted client (restore it first); {ERRORS_422}."
-)
-GROUP_UPDATE_DESCRIPTION = (
-    "Writes `name` and/or `settings` (merged key by key). Errors: 404 for an "
-    f"unknown id; 400 for a deleted group; {ERRORS_422}."
 )
 
 
@@ -146,45 +132,6 @@ BulkRequest = inline_serializer(
         ),
     },
 )
-
-
-def bulk_ids(raw: Any) -> list[int]:
-    """The `ids` of a bulk request as primary keys (422 keyed `ids` otherwise).
-
-    Takes a list of hashids (JSON, or `ids[]=` in a form) or a comma-separated
-    string. Whether they are the company's is checked by the caller.
-    """
-    if isinstance(raw, str):
-        raw = [item.strip() for item in raw.split(",") if item.strip()]
-    if raw in (None, [], {}):
-        raise ValidationError({"ids": ["The ids field is required."]})
-    if not isinstance(raw, list):
-        raise ValidationError({"ids": ["The ids must be an array."]})
-    if len(raw) > MAX_BULK_IDS:
-        raise ValidationError(
-            {"ids": [f"The ids may not have more than {MAX_BULK_IDS} items."]}
-        )
-    pks = [decode_id(item) for item in raw]
-    if any(pk is None for pk in pks):
-        raise ValidationError({"ids": [INVALID_IDS]})
-    return [pk for pk in pks if pk is not None]
-
-
-def company_ids(rows: QuerySet[Any], raw: Any) -> list[int]:
-    """The decoded `ids`; every one must be a row of `rows` (the company's)."""
-    pks = sorted(set(bulk_ids(raw)))
-    if rows.filter(pk__in=pks).count() != len(pks):
-        raise ValidationError({"ids": [INVALID_IDS]})
-    return pks
-
-
-def _merge_errors(*errors: ValidationError | None) -> None:
-    merged: dict[str, Any] = {}
-    for error in errors:
-        if error is not None and isinstance(error.detail, dict):
-            merged.update(error.detail)
-    if merged:
-        raise ValidationError(merged)
 
 
 class ClientViewSet(CompanyScopedViewSet):
@@ -580,216 +527,3 @@ class ClientViewSet(CompanyScopedViewSet):
                 column=options["column"],
                 value=options["new_value"],
             )
-
-
-class GroupSettingViewSet(CompanyScopedViewSet):
-    """`/api/v1/group_settings`: groups of clients sharing settings."""
-
-    permission_entity = "group_settings"
-    permission_action: str | None = None
-    not_found_message = "Group not found"
-    serializer_class = GroupSettingSerializer
-    filterset_class = GroupSettingFilterSet
-
-    def get_queryset(self) -> QuerySet[GroupSetting]:
-        if getattr(self, "swagger_fake_view", False):
-            return GroupSetting.objects.none()
-        queryset: QuerySet[GroupSetting] = GroupSetting.objects.filter(
-            company=self.company
-        )
-        if not self.membership.can("view", self.permission_entity):
-            queryset = queryset.filter(user_id=self.membership.user_id)
-        return queryset.order_by("id")
-
-    @property
-    def user(self) -> AbstractBaseUser:
-        user = self.request.user
-        assert isinstance(user, AbstractBaseUser)
-        return user
-
-    def respond(self, group: GroupSetting) -> Response:
-        return Response({"data": group_representation(group)})
-
-    def input_data(self, group: GroupSetting | None = None) -> dict[str, Any]:
-        serializer = GroupSettingInputSerializer(
-            data=self.request.data,
-            partial=group is not None,
-            context={"company": self.company, "group": group},
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    @extend_schema(
-        summary="List groups",
-        description=(
-            "A page of the company's groups in id order, in any state unless "
-            "`status` says which; `name` filters by a substring. Errors: "
-            f"{ERRORS_422} for a malformed `status`."
-        ),
-        responses=GroupSettingSerializer(many=True),
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(
-            [group_representation(group) for group in page or []]
-        )
-
-    @extend_schema(
-        summary="Show a group",
-        description=(
-            "One group, also when archived or deleted. Errors: 404 `Group not "
-            "found` for an unknown id."
-        ),
-        responses=GroupSettingSerializer,
-    )
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.respond(self.get_object())
-
-    @extend_schema(
-        summary="Create a group",
-        description=(
-            "Answers 200 with the group. `name` is required and unique in the "
-            "company; `settings` are typed as a client's are, and its clients "
-            f"inherit them. Errors: {ERRORS_422} (`name` missing or taken, a "
-            "mistyped setting)."
-        ),
-        request=GroupSettingInputSerializer,
-        responses=GroupSettingSerializer,
-        examples=examples.GROUP_CREATE,
-    )
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        group = group_setting_create(
-            company=self.company, user=self.user, data=self.input_data()
-        )
-        return self.respond(group)
-
-    @extend_schema(
-        summary="Update a group",
-        description=GROUP_UPDATE_DESCRIPTION,
-        request=GroupSettingInputSerializer,
-        responses=GroupSettingSerializer,
-    )
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        group: GroupSetting = self.get_object()
-        if group.is_deleted:
-            raise ApiError(DELETED_CLIENT_MESSAGE, 400)
-        group = group_setting_update(
-            group=group, user=self.user, data=self.input_data(group)
-        )
-        return self.respond(group)
-
-    @extend_schema(
-        summary="Update a group (PATCH)",
-        description=f"The same as `PUT`. {GROUP_UPDATE_DESCRIPTION}",
-        request=GroupSettingInputSerializer,
-        responses=GroupSettingSerializer,
-    )
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.update(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Delete a group",
-        description=(
-            "Marks the group deleted and answers it; a bulk `restore` brings it "
-            "back. Errors: 404 for an unknown id."
-        ),
-        responses=GroupSettingSerializer,
-    )
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        group: GroupSetting = self.get_object()
-        group_settings_change_state(
-            groups_queryset=GroupSetting.objects.filter(pk=group.pk), action="delete"
-        )
-        group.refresh_from_db()
-        return self.respond(group)
-
-    @extend_schema(
-        operation_id="group_settings_bulk",
-        summary="Archive, restore or delete many groups",
-        description=(
-            f"Up to {MAX_BULK_IDS:,} ids; groups the user may not edit are "
-            "skipped. Answers the groups asked for in the list envelope. Errors: "
-            "422 and nothing changed when an id is not one of the company's "
-            "groups or the action is unknown."
-        ),
-        request=inline_serializer(
-            "GroupSettingBulk",
-            {
-                "action": serializers.ChoiceField(
-                    choices=("archive", "restore", "delete"),
-                    help_text="Also accepted in the query string.",
-                ),
-                "ids": serializers.ListField(
-                    child=serializers.CharField(),
-                    min_length=1,
-                    max_length=MAX_BULK_IDS,
-                    help_text="Hashed ids of the company's groups.",
-                ),
-            },
-        ),
-        responses=GroupSettingSerializer(many=True),
-        examples=examples.GROUP_BULK,
-    )
-    @action(detail=False, methods=["post"], url_path="bulk", permission_action="edit")
-    def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """archive, restore or delete groups; ids outside the company → 422."""
-        body = request.data if hasattr(request.data, "get") else {}
-        name = str(body.get("action") or request.query_params.get("action", ""))
-        action_error = None
-        if name.strip().lower() not in ("archive", "restore", "delete"):
-            action_error = ValidationError(
-                {"action": ["The selected action is invalid."]}
-            )
-        ids_error = None
-        pks: list[int] = []
-        try:
-            pks = company_ids(
-                GroupSetting.objects.filter(company=self.company), body.get("ids")
-            )
-        except ValidationError as exc:
-            ids_error = exc
-        _merge_errors(action_error, ids_error)
-        editable = GroupSetting.objects.filter(company=self.company, pk__in=pks)
-        if not self.membership.can("edit", self.permission_entity):
-            editable = editable.filter(user_id=self.membership.user_id)
-        group_settings_change_state(
-            groups_queryset=editable, action=name.strip().lower()
-        )
-        page = self.paginate_queryset(self.get_queryset().filter(pk__in=pks))
-        return self.get_paginated_response(
-            [group_representation(group) for group in page or []]
-        )
-
-
-STATICS_FIELDS: dict[str, serializers.Field] = {
-    name: serializers.ListField(child=serializers.DictField())
-    for name in ("countries", "currencies", "languages", "industries", "sizes")
-}
-
-
-class StaticsView(APIView):
-    """Reference tables for integrators (API.md §10), with an ETag."""
-
-    @extend_schema(
-        operation_id="statics",
-        summary="Reference tables",
-        description=(
-            "Countries, currencies, languages, industries and sizes, each row "
-            "with its id as a string: the values of `country_id`, `industry_id`, "
-            "`size_id`, `settings.currency_id`… Sends an `ETag`; a matching "
-            "`If-None-Match` answers 304."
-        ),
-        responses=inline_serializer("Statics", STATICS_FIELDS),
-    )
-    def get(self, request: Request) -> HttpResponse:
-        headers = {"ETag": STATICS.etag, "Cache-Control": "private, no-cache"}
-        if _etag_matches(request.headers.get("If-None-Match", ""), STATICS.etag):
-            return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-        return HttpResponse(
-            STATICS.body, content_type="application/json", headers=headers
-        )
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag in tags

@@ -1,0 +1,1 @@
+"""The client API: routes, viewsets, inputs, outputs and filters."""

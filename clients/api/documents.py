@@ -1,0 +1,151 @@
+"""`/clients/{id}/upload` and `/clients/{id}/documents`: a client's files."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import TooManyFilesSent
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clients.api.outputs import client_representation
+from clients.models import Client
+from clients.selectors import client_queryset, parse_includes
+from config.api import examples
+from config.api.errors import NotFoundError
+from config.api.hashids import decode_id
+from config.api.parsers import (
+    ApiJSONParser,
+    PhpFormParser,
+)
+from config.api.permissions import EntityPermission
+from config.api.viewsets import CompanyScopedViewSet
+from documents.api.filters import DocumentFilterSet
+from documents.api.serializers import DocumentSerializer, UploadSerializer
+from documents.api.views import (
+    CLIENT_NOT_FOUND,
+    INCLUDE_PARAMETER,
+    UPLOAD_DESCRIPTION,
+    UPLOAD_RESPONSES,
+    UploadMultiPartParser,
+    _uploads,
+    client_type,
+    visible_clients,
+)
+from documents.models import Document
+from documents.representation import document_representation
+from documents.services import (
+    client_documents_upload,
+)
+
+
+class ClientDocumentsViewSet(CompanyScopedViewSet):
+    """`/clients/{id}/upload` and `/clients/{id}/documents`."""
+
+    permission_classes = [IsAuthenticated, EntityPermission]
+    permission_entity = "client"
+    not_found_message = CLIENT_NOT_FOUND
+    parser_classes = [UploadMultiPartParser, PhpFormParser, ApiJSONParser]
+
+    @property
+    def permission_action(self) -> str:
+        # Upload changes a client (edit); listing its documents reads it.
+        return "view" if self.action == "documents" else "edit"
+
+    def get_queryset(self) -> QuerySet[Client]:
+        return visible_clients(self.request).select_related("company")
+
+    @extend_schema(
+        methods=["PUT"],
+        operation_id="clients_upload",
+        summary="Upload documents to a client",
+        description=UPLOAD_DESCRIPTION,
+        parameters=[INCLUDE_PARAMETER],
+        request={"multipart/form-data": UploadSerializer},
+        responses=UPLOAD_RESPONSES,
+        examples=examples.CLIENT_UPLOAD,
+    )
+    @extend_schema(
+        methods=["POST"],
+        operation_id="clients_upload_post",
+        summary="Upload documents to a client (POST)",
+        description=(
+            "The same as `PUT`, for clients that can send files only with POST "
+            "(upstream's SDKs add `_method=PUT` or `_method=POST`). "
+            f"{UPLOAD_DESCRIPTION}"
+        ),
+        parameters=[INCLUDE_PARAMETER],
+        request={"multipart/form-data": UploadSerializer},
+        responses=UPLOAD_RESPONSES,
+        examples=examples.CLIENT_UPLOAD,
+    )
+    def upload(self, request: Request, id: str) -> Response:
+        try:
+            uploads = _uploads(request.data)
+        except TooManyFilesSent as exc:
+            limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+            raise serializers.ValidationError(
+                {"documents": [f"The documents must not have more than {limit} files."]}
+            ) from exc
+        try:
+            override = str(request.data.get("_method") or "").strip().upper()
+            if override not in ("", "PUT", "POST"):
+                raise MethodNotAllowed(override)
+            includes = parse_includes(request.query_params.get("include"))
+            client = self.get_object()
+            serializer = UploadSerializer(
+                data={k: v for k, v in request.data.items() if k == "is_public"}
+            )
+            serializer.is_valid(raise_exception=True)
+            user = request.user if isinstance(request.user, AbstractBaseUser) else None
+            client_documents_upload(
+                client=client,
+                user=user,
+                uploads=uploads,
+                is_public=serializer.validated_data["is_public"],
+            )
+        finally:
+            # Close (and so remove) the temporary files now, not at garbage
+            # collection; a file storage may already have moved them.
+            for upload in uploads:
+                if callable(getattr(upload, "close", None)):
+                    upload.close()
+        shown = client_queryset(company=self.company, includes=includes).get(
+            pk=client.pk
+        )
+        return Response({"data": client_representation(shown, request, includes)})
+
+    @extend_schema(
+        operation_id="clients_documents",
+        summary="The documents of a client",
+        description=(
+            "The client's documents in the list envelope (a POST, as upstream "
+            "routes it); `name`, `type` and `sort` work as on `GET /documents`. "
+            "Errors: 404 for an unknown client; 422 for a malformed filter."
+        ),
+        examples=examples.DOCUMENT_LIST,
+        request=None,
+        responses={200: DocumentSerializer(many=True)},
+    )
+    def documents(self, request: Request, id: str) -> Response:
+        pk = decode_id(id)
+        client = visible_clients(request).filter(pk=pk).first() if pk else None
+        if client is None:
+            raise NotFoundError(CLIENT_NOT_FOUND)
+        documents = Document.objects.filter(
+            company=self.company,
+            owner_type=client_type(),
+            owner_id=client.pk,
+        )
+        filterset = DocumentFilterSet(request.query_params, queryset=documents)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(
+                {key: [str(m) for m in msgs] for key, msgs in filterset.errors.items()}
+            )
+        page = self.paginate_queryset(filterset.qs)
+        return self.get_paginated_response(
+            [document_representation(d, request) for d in page or []]
+        )

@@ -1,0 +1,291 @@
+"""The client and group objects as the API answers them, built by plain functions
+over prefetched instances (list pages render thousands of clients); the DRF
+serializers at the end only describe them in the OpenAPI schema."""
+
+from collections.abc import Collection
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from clients.models import Activity, Client, GroupSetting, LedgerEntry, display_name
+from clients.selectors import (
+    ACTIVITIES_ATTR,
+    CONTACTS_ATTR,
+    DOCUMENTS_ATTR,
+    LEDGER_ATTR,
+)
+from config.api.fields import unix_time
+from config.api.hashids import encode_id
+from contacts.representation import ContactSerializer, contact_representation
+from documents.api.serializers import DocumentSerializer
+from documents.representation import document_representation
+
+# ---------------------------------------------------------------------------
+# Output
+
+AnyRequest = HttpRequest | Request | None
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def group_representation(group: GroupSetting) -> dict[str, Any]:
+    """The group settings object (API.md §10)."""
+    return {
+        "id": encode_id(group.pk),
+        "name": group.name,
+        "settings": group.settings if isinstance(group.settings, dict) else {},
+        "created_at": unix_time(group.created_at) if group.pk else 0,
+        "updated_at": unix_time(group.updated_at) if group.pk else 0,
+        "archived_at": unix_time(group.archived_at),
+        "is_deleted": group.is_deleted,
+    }
+
+
+def activity_representation(activity: Activity) -> dict[str, Any]:
+    return {
+        "id": encode_id(activity.pk),
+        "activity_type_id": str(activity.activity_type_id),
+        "client_id": encode_id(activity.client_id),
+        "user_id": encode_id(activity.user_id),
+        "notes": activity.notes,
+        "created_at": unix_time(activity.created_at),
+        "updated_at": unix_time(activity.updated_at),
+    }
+
+
+def ledger_representation(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": encode_id(entry.pk),
+        "notes": entry.notes,
+        "adjustment": float(entry.adjustment),
+        "balance": float(entry.balance),
+        "created_at": unix_time(entry.created_at),
+        "updated_at": unix_time(entry.updated_at),
+    }
+
+
+def _prefetched(client: Client, attr: str) -> list[Any] | None:
+    rows = getattr(client, attr, None)
+    return rows if isinstance(rows, list) else None
+
+
+def live_contacts(client: Client) -> list[Any]:
+    """The client's non-deleted contacts, primary first (prefetched or read now)."""
+    if client.pk is None:
+        return []
+    rows = _prefetched(client, CONTACTS_ATTR)
+    if rows is None:
+        rows = list(
+            client.contacts.filter(is_deleted=False).order_by("-is_primary", "id")
+        )
+    return rows
+
+
+def client_documents(client: Client) -> list[Any]:
+    """The client's documents by id (prefetched or read now)."""
+    if client.pk is None:
+        return []
+    rows = _prefetched(client, DOCUMENTS_ATTR)
+    if rows is None:
+        rows = list(client.documents.order_by("id"))
+    return rows
+
+
+def recent_activities(client: Client) -> list[Activity]:
+    """The 50 newest activities (prefetched by `client_queryset`, else read now)."""
+    if client.pk is None:
+        return []
+    rows = _prefetched(client, ACTIVITIES_ATTR)
+    if rows is None:
+        rows = list(client.activities.order_by("-created_at", "-id")[:50])
+    return rows
+
+
+def ledger_newest_first(client: Client) -> list[LedgerEntry]:
+    """The client's ledger, newest first (prefetched or read now)."""
+    if client.pk is None:
+        return []
+    rows = _prefetched(client, LEDGER_ATTR)
+    if rows is None:
+        rows = list(client.ledger.order_by("-created_at", "-id"))
+    return rows
+
+
+hashid = encode_id
+
+
+def client_representation(
+    client: Client, request: AnyRequest, includes: Collection[str] = ()
+) -> dict[str, Any]:
+    """The client object of API.md §4, from an instance of `client_queryset`.
+
+    Contacts (non-deleted, primary first) and documents come from the prefetch;
+    `includes` adds `activities`, `group_settings`, `ledger` and `system_logs`.
+    """
+    saved = client.pk is not None
+    contacts = live_contacts(client)
+    documents = client_documents(client)
+    app_url = settings.APP_URL
+    data: dict[str, Any] = {
+        "id": hashid(client.pk),
+        "user_id": hashid(client.user_id),
+        "assigned_user_id": hashid(client.assigned_user_id),
+        "name": client.name,
+        "website": client.website,
+        "private_notes": client.private_notes,
+        "public_notes": client.public_notes,
+        "balance": float(client.balance),
+        "paid_to_date": float(client.paid_to_date),
+        "credit_balance": float(client.credit_balance),
+        "payment_balance": float(client.payment_balance),
+        "group_settings_id": hashid(client.group_settings_id),
+        "last_login": unix_time(client.last_login),
+        "size_id": _text(client.size_id),
+        "industry_id": _text(client.industry_id),
+        "client_hash": client.client_hash,
+        "address1": client.address1,
+        "address2": client.address2,
+        "city": client.city,
+        "state": client.state,
+        "postal_code": client.postal_code,
+        "country_id": _text(client.country_id),
+        "phone": client.phone,
+        "custom_value1": client.custom_value1,
+        "custom_value2": client.custom_value2,
+        "custom_value3": client.custom_value3,
+        "custom_value4": client.custom_value4,
+        "shipping_address1": client.shipping_address1,
+        "shipping_address2": client.shipping_address2,
+        "shipping_city": client.shipping_city,
+        "shipping_state": client.shipping_state,
+        "shipping_postal_code": client.shipping_postal_code,
+        "shipping_country_id": _text(client.shipping_country_id),
+        "settings": client.settings if isinstance(client.settings, dict) else {},
+        "is_deleted": client.is_deleted,
+        "vat_number": client.vat_number,
+        "id_number": client.id_number,
+        "number": client.number,
+        "classification": client.classification,
+        "is_tax_exempt": client.is_tax_exempt,
+        "has_valid_vat_number": client.has_valid_vat_number,
+        "routing_id": client.routing_id,
+        "created_at": unix_time(client.created_at) if saved else 0,
+        "updated_at": unix_time(client.updated_at) if saved else 0,
+        "archived_at": unix_time(client.archived_at),
+        "display_name": display_name(client, contacts),
+        "contacts": [contact_representation(contact, app_url) for contact in contacts],
+        "documents": [document_representation(doc, request) for doc in documents],
+        "gateway_tokens": [],
+    }
+    if "activities" in includes:
+        data["activities"] = [
+            activity_representation(activity) for activity in recent_activities(client)
+        ]
+    if "ledger" in includes:
+        data["ledger"] = [
+            ledger_representation(entry) for entry in ledger_newest_first(client)
+        ]
+    if "system_logs" in includes:
+        data["system_logs"] = []
+    if "group_settings" in includes and client.group_settings_id is not None:
+        group = client.group_settings
+        if group is not None:
+            data["group_settings"] = group_representation(group)
+    return data
+
+
+@extend_schema_serializer(
+    description="A group of clients sharing settings (client → group → company)."
+)
+class GroupSettingSerializer(serializers.Serializer[GroupSetting]):
+    """The group settings object (rendered by `group_representation`)."""
+
+    id = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    settings = serializers.DictField(read_only=True)
+    created_at = serializers.IntegerField(read_only=True)
+    updated_at = serializers.IntegerField(read_only=True)
+    archived_at = serializers.IntegerField(read_only=True)
+    is_deleted = serializers.BooleanField(read_only=True)
+
+    def to_representation(self, instance: GroupSetting) -> dict[str, Any]:
+        return group_representation(instance)
+
+
+@extend_schema_serializer(
+    description=(
+        "A client, in any state: active (`archived_at` 0), archived (`archived_at` "
+        "set) or deleted (`is_deleted`). Numeric ids are strings, empty ids are "
+        '`""`, timestamps are unix seconds (0 when unset); contacts come primary '
+        "first."
+    )
+)
+class ClientSerializer(serializers.Serializer[Client]):
+    """The client object of API.md §4, for the OpenAPI schema (rendered by
+    `client_representation`)."""
+
+    id = serializers.CharField(read_only=True)
+    user_id = serializers.CharField(read_only=True)
+    assigned_user_id = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    website = serializers.CharField(read_only=True)
+    private_notes = serializers.CharField(read_only=True)
+    public_notes = serializers.CharField(read_only=True)
+    balance = serializers.FloatField(read_only=True)
+    paid_to_date = serializers.FloatField(read_only=True)
+    credit_balance = serializers.FloatField(read_only=True)
+    payment_balance = serializers.FloatField(read_only=True)
+    group_settings_id = serializers.CharField(read_only=True)
+    last_login = serializers.IntegerField(read_only=True)
+    size_id = serializers.CharField(read_only=True)
+    industry_id = serializers.CharField(read_only=True)
+    client_hash = serializers.CharField(read_only=True)
+    address1 = serializers.CharField(read_only=True)
+    address2 = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    postal_code = serializers.CharField(read_only=True)
+    country_id = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    custom_value1 = serializers.CharField(read_only=True)
+    custom_value2 = serializers.CharField(read_only=True)
+    custom_value3 = serializers.CharField(read_only=True)
+    custom_value4 = serializers.CharField(read_only=True)
+    shipping_address1 = serializers.CharField(read_only=True)
+    shipping_address2 = serializers.CharField(read_only=True)
+    shipping_city = serializers.CharField(read_only=True)
+    shipping_state = serializers.CharField(read_only=True)
+    shipping_postal_code = serializers.CharField(read_only=True)
+    shipping_country_id = serializers.CharField(read_only=True)
+    settings = serializers.DictField(read_only=True)
+    is_deleted = serializers.BooleanField(read_only=True)
+    vat_number = serializers.CharField(read_only=True)
+    id_number = serializers.CharField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    classification = serializers.CharField(read_only=True)
+    is_tax_exempt = serializers.BooleanField(read_only=True)
+    has_valid_vat_number = serializers.BooleanField(read_only=True)
+    routing_id = serializers.CharField(read_only=True)
+    created_at = serializers.IntegerField(read_only=True)
+    updated_at = serializers.IntegerField(read_only=True)
+    archived_at = serializers.IntegerField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    contacts = ContactSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+    gateway_tokens = serializers.ListField(
+        read_only=True, child=serializers.DictField()
+    )
+    group_settings = GroupSettingSerializer(
+        read_only=True, required=False, help_text="With include=group_settings."
+    )
+
+    def to_representation(self, instance: Client) -> dict[str, Any]:
+        return client_representation(
+            instance, self.context.get("request"), self.context.get("includes", ())
+        )

@@ -1,0 +1,1 @@
+"""The `/documents` API: routes, viewset, input serializers and filters."""
