@@ -15,7 +15,7 @@ PERMISSION_ACTIONS = ("view", "edit", "create")
 
 
 def default_company_settings() -> dict[str, Any]:
-    """The company settings every new company starts with (API.md §1)."""
+    """The company settings every new company starts with."""
     return {
         "currency_id": "1",
         "country_id": "840",

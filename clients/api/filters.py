@@ -1,4 +1,4 @@
-"""Query parameters of the clients list (API.md §5): filters, status and sort.
+"""Query parameters of the clients list: filters, status and sort.
 
 Every parameter is parsed and validated by its form field, so a malformed value is a
 422 keyed by the parameter (through `ApiFilterBackend`) and the filter methods only

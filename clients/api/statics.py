@@ -18,7 +18,7 @@ STATICS_FIELDS: dict[str, serializers.Field] = {
 
 
 class StaticsView(APIView):
-    """Reference tables for integrators (API.md §10), with an ETag."""
+    """Reference tables for integrators, with an ETag."""
 
     @extend_schema(
         operation_id="statics",

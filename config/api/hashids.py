@@ -1,4 +1,4 @@
-"""The one hashid codec for every entity type (API.md §3)."""
+"""The one hashid codec for every entity type."""
 
 from functools import lru_cache
 

@@ -1,4 +1,4 @@
-"""Version headers on every response (API.md §2); no caching of token answers."""
+"""Version headers on every response; no caching of token answers."""
 
 from collections.abc import Callable
 

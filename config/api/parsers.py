@@ -2,7 +2,7 @@
 
 Upstream's official PHP SDK sends every write form-encoded, with keys such as
 `contacts[0][email]`, `ids[]` and `settings[currency_id]`; they are read as the nested
-lists and objects a JSON client would send (API.md §2).
+lists and objects a JSON client would send.
 """
 
 import io

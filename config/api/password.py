@@ -1,4 +1,4 @@
-"""The password gate of destructive endpoints (purge, merge): API.md §9.
+"""The password gate of destructive endpoints (purge, merge).
 
 A view declares `PasswordProtected` in its `permission_classes`. After the token,
 the member must be an admin or owner (403), then prove their login password in

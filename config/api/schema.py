@@ -202,7 +202,7 @@ class ApiAutoSchema(AutoSchema):
         )
 
     def _is_create_operation(self) -> bool:
-        # Creates answer 200, as upstream does (API.md §6), not 201.
+        # Creates answer 200, as upstream does, not 201.
         return False
 
     def _enveloped(self) -> bool:
@@ -284,7 +284,7 @@ class ApiAutoSchema(AutoSchema):
         if direction != "response" or not self._uses_api_token():
             return responses
         if self.method == "DELETE" and "204" in responses:
-            # Deletes answer 200 with the deleted row (API.md §7), never 204.
+            # Deletes answer 200 with the deleted row, never 204.
             del responses["204"]
             responses["200"] = self._get_response_for_code(
                 self.get_response_serializers(), "200", direction=direction

@@ -1,4 +1,4 @@
-"""Per-token rate limit (API.md §11): fixed windows counted in Django's cache.
+"""Per-token rate limit: fixed windows counted in Django's cache.
 
 The throttle counts the request and leaves the outcome on the Django request;
 `RateLimitHeadersMiddleware` turns it into `X-RateLimit-*` headers on whatever

@@ -1,4 +1,4 @@
-"""Concurrent creates on PostgreSQL take distinct numbers (API.md §6 `number`)."""
+"""Concurrent creates on PostgreSQL take distinct numbers."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor

@@ -1,4 +1,4 @@
-"""`POST /api/v1/clients` (API.md §6)."""
+"""`POST /api/v1/clients`."""
 
 import pytest
 

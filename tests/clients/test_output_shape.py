@@ -1,4 +1,4 @@
-"""The client object (API.md §4, §2 JSON conventions)."""
+"""The client object: ids, strings, numbers and timestamps as upstream sends them."""
 
 from datetime import timedelta
 from decimal import Decimal

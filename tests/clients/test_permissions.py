@@ -1,4 +1,4 @@
-"""What members without admin rights may see and do (API.md §1, §5)."""
+"""What members without admin rights may see and do."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Client and group settings are typed key by key and merged (API.md §6)."""
+"""Client and group settings are typed key by key and merged."""
 
 import pytest
 

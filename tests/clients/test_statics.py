@@ -1,4 +1,4 @@
-"""`GET /api/v1/statics`: the reference tables for integrators (API.md §10)."""
+"""`GET /api/v1/statics`: the reference tables for integrators."""
 
 import csv
 from pathlib import Path

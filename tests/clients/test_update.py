@@ -1,4 +1,4 @@
-"""`PUT`/`PATCH /api/v1/clients/{id}` (API.md §6)."""
+"""`PUT`/`PATCH /api/v1/clients/{id}`."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The contact object (API.md §4) and how clients load their contacts."""
+"""The contact object and how clients load their contacts."""
 
 from datetime import UTC, datetime
 from typing import Any

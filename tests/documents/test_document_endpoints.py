@@ -1,5 +1,5 @@
 """`/api/v1/documents`: list, show, download, edit, delete, bulk; and a client's
-documents (API.md §8)."""
+documents."""
 
 from collections.abc import Callable
 from pathlib import Path
