@@ -15,6 +15,9 @@ from django.views.decorators.csrf import csrf_exempt
 from clients.models import Client
 from contacts.models import ClientContact
 
+# A fixed subset of the columns, not the field spec (`clients.fields`): the
+# yardstick must do the same work from one version to the next, or every ratio
+# would move with it.
 CLIENT_FIELDS = [
     "id",
     "name",

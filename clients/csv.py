@@ -26,42 +26,38 @@ from typing import Any, Protocol, TextIO
 
 import orjson
 from django.contrib.auth.models import AbstractBaseUser, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from clients.api.inputs import ClientInputSerializer
-from clients.fields import PLAIN_CLIENT_FIELDS
+from clients.fields import CSV_FIELDS
 from clients.models import Client, GroupSetting
 from clients.services.bulk import clients_archive
 from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN, client_create
 from companies.models import Company
 from config.api.exceptions import flatten_errors
+from config.api.field_spec import Kind
 from config.api.hashids import encode_id
+from config.errors import validation_messages
+from contacts.fields import CSV_FIELDS as CONTACT_CSV_FIELDS
 from contacts.models import ClientContact
 
+# The spec's CSV fields are columns of their own, the value as it is; the
+# client's key, group, assigned user, state and settings are written their own way.
+PLAIN_COLUMNS = tuple(field.key for field in CSV_FIELDS)
 CLIENT_COLUMNS = (
     "client_key",
-    *PLAIN_CLIENT_FIELDS,
+    *PLAIN_COLUMNS,
     "group",
     "assigned_user",
     "archived",
     "settings",
 )
-CONTACT_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "is_primary",
-    "send_email",
-    "is_locked",
-    "custom_value1",
-    "custom_value2",
-    "custom_value3",
-    "custom_value4",
+CONTACT_FIELDS = tuple(field.key for field in CONTACT_CSV_FIELDS)
+CONTACT_BOOLEANS = tuple(
+    field.key for field in CONTACT_CSV_FIELDS if field.kind is Kind.FLAG
 )
-CONTACT_BOOLEANS = ("is_primary", "send_email", "is_locked")
 CONTACT_COLUMNS = tuple(f"contact_{name}" for name in CONTACT_FIELDS)
 COLUMNS = (*CLIENT_COLUMNS, *CONTACT_COLUMNS)
 # API input key → CSV column, where they differ (for error messages).
@@ -130,7 +126,7 @@ def _client_cells(client: Client) -> list[str]:
     assigned = client.assigned_user.get_username() if client.assigned_user else ""
     return [
         encode_id(client.pk),
-        *(_cell(getattr(client, name)) for name in PLAIN_CLIENT_FIELDS),
+        *(_cell(getattr(client, field.attribute)) for field in CSV_FIELDS),
         group,
         assigned,
         _cell(client.archived_at is not None),
@@ -141,7 +137,7 @@ def _client_cells(client: Client) -> list[str]:
 def _contact_cells(contact: ClientContact | None) -> list[str]:
     if contact is None:
         return [""] * len(CONTACT_FIELDS)
-    return [_cell(getattr(contact, name)) for name in CONTACT_FIELDS]
+    return [_cell(getattr(contact, field.attribute)) for field in CONTACT_CSV_FIELDS]
 
 
 def clients_export_rows(
@@ -510,7 +506,7 @@ class _Validator:
         line of each contact in the payload."""
         row, line = rows.row, rows.line
         data: dict[str, Any] = {
-            name: row[name] for name in PLAIN_CLIENT_FIELDS if name in row
+            name: row[name] for name in PLAIN_COLUMNS if name in row
         }
         group = row.get("group", "").strip()
         if group:
@@ -685,12 +681,12 @@ def _write(
     for item in clients:
         try:
             client = client_create(company=company, user=user, data=item.data)
-        except ApiValidationError as exc:
+        except ValidationError as exc:
             # Taken meanwhile by another writer; the whole import rolls back.
             raise ImportFailed(
                 [
                     ImportProblem(item.line, key, message)
-                    for key, messages in flatten_errors(exc.detail).items()
+                    for key, messages in validation_messages(exc).items()
                     for message in messages
                 ]
             ) from exc

@@ -35,8 +35,14 @@ def money_field() -> models.DecimalField:
     return models.DecimalField(max_digits=20, decimal_places=6, default=Decimal("0"))
 
 
+GROUP_NAME_TAKEN = "The name has already been taken."
+
+
 class GroupSetting(SoftStateModel):
-    """A named group of clients sharing settings (client → group → company)."""
+    """A named group of clients sharing settings (client → group → company).
+
+    Names are unique in a company, compared exactly (deleted groups included).
+    """
 
     company = models.ForeignKey(
         "companies.Company", on_delete=models.CASCADE, related_name="group_settings"
@@ -54,7 +60,14 @@ class GroupSetting(SoftStateModel):
     objects: ClassVar[Any] = SoftStateQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["company", "name"], name="group_company_name")]
+        # Its index also serves the company's groups by name.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "name"],
+                name="group_name_unique_in_company",
+                violation_error_message=GROUP_NAME_TAKEN,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -65,7 +78,7 @@ class ClientQuerySet(SoftStateQuerySet["Client"]):
 
 
 class Client(SoftStateModel):
-    """A customer of a company, with nested contacts and documents (API.md §4)."""
+    """A customer of a company, with nested contacts and documents."""
 
     CLASSIFICATIONS = (
         "individual",
@@ -304,7 +317,7 @@ NO_CONTACT = "No Contact Set"
 
 def display_name(client: Client, contacts: list[Any]) -> str:
     """The name when longer than one character, else the first contact's name or
-    email, else "No Contact Set" (API.md §4)."""
+    email, else "No Contact Set"."""
     if len(client.name or "") > 1:
         return client.name
     if contacts:

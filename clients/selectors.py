@@ -1,10 +1,24 @@
-"""How clients are read: company scope, per-user visibility and prefetching.
+"""The read API of clients: whom a member sees, and clients as the API shows them.
 
-Views, documents, purge and merge all return clients through `client_queryset`, so
-a client looks the same everywhere and costs the same fixed number of queries.
+Every view that answers clients reads them here — lists, show, the answers of
+writes, bulk actions, uploads and merges — so a client looks the same everywhere
+and costs the same fixed number of queries:
+
+- `client_page()`: a page of a list (filtered or not, by page number or keyset),
+  or the page of a bulk answer's ids;
+- `client_get()`: one client, in any state, or None;
+- `visible_to()`, `editable_by()`, `clients_of()`, `own_clients()`: a member's
+  scope, for writes and permission checks.
+
+How each read is served is decided here. The whole-company page by number is one
+statement (the rows and the trigger-kept `ClientCount`), one client without
+includes is one; anything else is the ORM queryset with the includes' prefetches.
+Contacts, and documents for the clients that have any, are attached to every read
+(one or two queries). The fixed reads are prepared queries (`PreparedRead`); with
+`PREPARED_READS` off the same querysets run through the ORM.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +27,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from clients.models import Activity, Client, ClientCount, LedgerEntry
 from companies.models import Company, Membership
 from config.api.errors import ApiError
-from config.api.prepared import PreparedQuery, attnames, instance_from_row
+from config.api.pagination import AnyPage, KeysetPage, Page, PageWindow
+from config.api.prepared import PreparedRead
 from contacts.models import ClientContact
 from contacts.queries import live_contacts_queryset
 from documents.models import Document
@@ -22,6 +37,17 @@ ALWAYS_INCLUDED = frozenset({"contacts", "documents", "gateway_tokens"})
 OPTIONAL_INCLUDES = frozenset({"activities", "group_settings", "ledger", "system_logs"})
 INCLUDES = ALWAYS_INCLUDED | OPTIONAL_INCLUDES
 RECENT_ACTIVITIES = 50
+
+# Read lists land in plain attributes: the representation reads them without a
+# queryset per client, the largest cost of a list page after the SQL itself.
+CONTACTS_ATTR = "live_contact_list"
+DOCUMENTS_ATTR = "document_list"
+ACTIVITIES_ATTR = "recent_activities"
+LEDGER_ATTR = "ledger_newest"
+HAS_DOCUMENTS = "has_documents"
+LISTED_TOTAL = "listed_total"
+# Past this offset no page can hold a row, and the value would overflow SQL integers.
+MAX_OFFSET = 2**62
 
 
 def parse_includes(raw: str | None) -> frozenset[str]:
@@ -36,21 +62,34 @@ def parse_includes(raw: str | None) -> frozenset[str]:
     return frozenset(names & OPTIONAL_INCLUDES)
 
 
-def visible_to(membership: Membership | None) -> Q:
-    """Clients a member may see: all with `view_client`, else the ones they made or
-    are assigned to (API.md §5)."""
-    if membership is None or membership.can("view", "client"):
-        return Q()
+# ---------------------------------------------------------------------------
+# Scope
+
+
+def _made_or_assigned(membership: Membership) -> Q:
     user_id = membership.user_id
     return Q(user_id=user_id) | Q(assigned_user_id=user_id)
+
+
+def sees_every_client(membership: Membership | None) -> bool:
+    """Whether the member sees every client of the company (None: no member)."""
+    return membership is None or membership.can("view", "client")
+
+
+def visible_to(membership: Membership | None) -> Q:
+    """Clients a member may see: all with `view_client`, else the ones they made or
+    are assigned to."""
+    if sees_every_client(membership):
+        return Q()
+    assert membership is not None
+    return _made_or_assigned(membership)
 
 
 def editable_by(membership: Membership | None) -> Q:
     """Clients a member may change: all with `edit_client`, else their own."""
     if membership is None or membership.can("edit", "client"):
         return Q()
-    user_id = membership.user_id
-    return Q(user_id=user_id) | Q(assigned_user_id=user_id)
+    return _made_or_assigned(membership)
 
 
 def clients_of(
@@ -61,83 +100,73 @@ def clients_of(
     return queryset.filter(visible_to(membership))
 
 
-# Prefetched lists land in plain attributes (`to_attr`): Django then skips building
-# a queryset per client, the largest cost of a list page after the SQL itself.
-CONTACTS_ATTR = "live_contact_list"
-DOCUMENTS_ATTR = "document_list"
-ACTIVITIES_ATTR = "recent_activities"
-LEDGER_ATTR = "ledger_newest"
+def own_clients(membership: Membership) -> QuerySet[Client]:
+    """The company's clients the member made or is assigned to."""
+    queryset: QuerySet[Client] = Client.objects.filter(company_id=membership.company_id)
+    return queryset.filter(_made_or_assigned(membership))
 
 
-def contacts_prefetch() -> Prefetch:
-    """The live contacts (primary first) into `client.live_contact_list`."""
-    return Prefetch(
-        "contacts", queryset=live_contacts_queryset(), to_attr=CONTACTS_ATTR
-    )
+# ---------------------------------------------------------------------------
+# Reads
 
 
-def documents_by_id() -> QuerySet[Document]:
-    """Documents in the order a client lists them."""
-    queryset: QuerySet[Document] = Document.objects.order_by("id")
-    return queryset
-
-
-def documents_prefetch() -> Prefetch:
-    """The client's documents (by id) into `client.document_list`."""
-    return Prefetch("documents", queryset=documents_by_id(), to_attr=DOCUMENTS_ATTR)
-
-
-def client_queryset(
+def client_page(
     *,
     company: Company,
-    membership: Membership | None = None,
+    membership: Membership | None,
+    window: PageWindow,
     includes: Collection[str] = (),
-) -> QuerySet[Client]:
-    """The company's clients as the API shows them, ordered by id.
+    filtered: QuerySet[Client] | None = None,
+    ids: Sequence[int] | None = None,
+) -> AnyPage[Client]:
+    """A page of clients as the API shows them, with the list's total (page-number
+    windows) or the next `after` (keyset windows).
 
-    Without `membership` every client of the company is in it. Contacts
-    (non-deleted, primary first) and documents are always prefetched; activities
-    (50 newest), ledger (newest first) and the group only when included. A fixed
-    number of queries whatever the number of clients.
+    The list is `filtered` (the list's FilterSet over `clients_of` the member,
+    ordered), else every client the member sees by id; or, for a bulk answer, the
+    visible clients of `ids` (sorted, all checked to be the company's).
     """
-    return clients_with_includes(
-        company=company, membership=membership, includes=includes
-    ).prefetch_related(contacts_prefetch(), documents_prefetch())
+    sees_all = sees_every_client(membership)
+    whole_company = ids is None and filtered is None and sees_all
+    page: AnyPage[Client]
+    if whole_company and not includes and not window.keyset:
+        page = _company_page(company, window)
+    elif ids is not None and sees_all and not window.keyset:
+        page = _ids_page(company, includes, ids, window)
+    else:
+        listed = _listed(company, membership, ids) if filtered is None else filtered
+        shaped = _shaped(listed, includes)
+        if window.keyset:
+            page = _keyset(shaped, window)
+        else:
+            total = (
+                company_client_total(company=company)
+                if whole_company
+                else listed.order_by().count()
+            )
+            page = _sliced(shaped, window, total)
+    attach_contacts_and_documents(page.rows)
+    return page
 
 
-def clients_with_includes(
+def client_get(
     *,
     company: Company,
+    pk: int,
     membership: Membership | None = None,
     includes: Collection[str] = (),
-) -> QuerySet[Client]:
-    """`client_queryset` without the contacts and documents, which the client
-    views read through `clients.reads.attach_contacts_and_documents`."""
-    queryset = clients_of(company=company, membership=membership)
-    lookups: list[Any] = []
-    if "activities" in includes:
-        lookups.append(
-            Prefetch(
-                "activities",
-                queryset=Activity.objects.order_by("-created_at", "-id")[
-                    :RECENT_ACTIVITIES
-                ],
-                to_attr=ACTIVITIES_ATTR,
-            )
-        )
-    if "ledger" in includes:
-        lookups.append(
-            Prefetch(
-                "ledger",
-                queryset=LedgerEntry.objects.order_by("-created_at", "-id"),
-                to_attr=LEDGER_ATTR,
-            )
-        )
-    if lookups:
-        queryset = queryset.prefetch_related(*lookups)
-    if "group_settings" in includes:
-        queryset = queryset.select_related("group_settings")
-    return queryset.order_by("id")
+) -> Client | None:
+    """One of the company's clients as the API shows it (any state), or None when
+    the member may not see it (`membership` None: every client, e.g. after a
+    write). Without includes, for a member who sees every client, it is one
+    prepared query."""
+    if not includes and sees_every_client(membership):
+        rows = ONE_CLIENT(company_id=company.pk, pk=pk, owner_type_id=client_type_id())
+    else:
+        scope = clients_of(company=company, membership=membership)
+        rows = list(_shaped(scope, includes).filter(pk=pk)[:1])
+    attach_contacts_and_documents(rows)
+    return rows[0] if rows else None
 
 
 def company_client_total(*, company: Company) -> int:
@@ -147,15 +176,81 @@ def company_client_total(*, company: Company) -> int:
             "total", flat=True
         )[:1]
     )
-    return totals[0] if totals else 0
+    return int(totals[0]) if totals else 0
 
 
-CLIENT_COLUMNS = attnames(Client)
-CONTACT_COLUMNS = attnames(ClientContact)
-DOCUMENT_COLUMNS = attnames(Document)
-HAS_DOCUMENTS = "has_documents"
-# Past this offset no page can hold a row, and the value would overflow SQL integers.
-MAX_OFFSET = 2**62
+def _company_page(company: Company, window: PageWindow) -> Page[Client]:
+    """Every client of the company by id, with the company's total in the same
+    statement; only a page past the end reads the total on its own."""
+    if window.offset >= MAX_OFFSET:
+        return Page([], company_client_total(company=company))
+    clients = COMPANY_PAGE(
+        company_id=company.pk,
+        owner_type_id=client_type_id(),
+        limit=window.limit,
+        offset=window.offset,
+    )
+    total = getattr(clients[0], LISTED_TOTAL) if clients else None
+    if total is None:
+        total = company_client_total(company=company)
+    return Page(clients, int(total))
+
+
+def _listed(
+    company: Company, membership: Membership | None, ids: Sequence[int] | None
+) -> QuerySet[Client]:
+    """The clients the member sees (of `ids`, when given), by id."""
+    listed = clients_of(company=company, membership=membership)
+    if ids is not None:
+        listed = listed.filter(pk__in=ids)
+    return listed.order_by("id")
+
+
+def _ids_page(
+    company: Company,
+    includes: Collection[str],
+    ids: Sequence[int],
+    window: PageWindow,
+) -> Page[Client]:
+    """A bulk answer for a member who sees every client: the window of the sorted
+    ids is the page, and their number the total (no count)."""
+    chosen = list(ids[window.offset : window.offset + window.limit])
+    clients: list[Client] = []
+    if chosen:
+        scope = clients_of(company=company).filter(pk__in=chosen).order_by("id")
+        clients = list(_shaped(scope, includes))
+    return Page(clients, len(ids))
+
+
+def _keyset(shaped: QuerySet[Client], window: PageWindow) -> KeysetPage[Client]:
+    """The next clients by id after `window.after`: no count, no OFFSET."""
+    rows = list(shaped.filter(pk__gt=window.after).order_by("id")[: window.limit])
+    return KeysetPage.of(rows, window)
+
+
+def _sliced(shaped: QuerySet[Client], window: PageWindow, total: int) -> Page[Client]:
+    """The window of a list of `total` clients (no query past the end)."""
+    if window.offset >= total:
+        return Page([], total)
+    return Page(list(shaped[window.offset : window.offset + window.limit]), total)
+
+
+def _shaped(queryset: QuerySet[Client], includes: Collection[str]) -> QuerySet[Client]:
+    """`queryset` (order kept) with what the representation reads: the documents
+    flag, activities (50 newest) and ledger (newest first) prefetched and the group
+    joined when included. Contacts and documents are attached after."""
+    lookups: list[Any] = []
+    if "activities" in includes:
+        recent = Activity.objects.order_by("-created_at", "-id")[:RECENT_ACTIVITIES]
+        lookups.append(Prefetch("activities", queryset=recent, to_attr=ACTIVITIES_ATTR))
+    if "ledger" in includes:
+        newest = LedgerEntry.objects.order_by("-created_at", "-id")
+        lookups.append(Prefetch("ledger", queryset=newest, to_attr=LEDGER_ATTR))
+    if lookups:
+        queryset = queryset.prefetch_related(*lookups)
+    if "group_settings" in includes:
+        queryset = queryset.select_related("group_settings")
+    return queryset.annotate(**{HAS_DOCUMENTS: has_documents(client_type_id())})
 
 
 def client_type_id() -> int:
@@ -170,106 +265,61 @@ def has_documents(owner_type_id: int) -> Exists:
     )
 
 
-def with_document_flag(queryset: QuerySet[Client]) -> QuerySet[Client]:
-    """Clients annotated with `has_documents`, for `attach_contacts_and_documents`."""
-    return queryset.annotate(**{HAS_DOCUMENTS: has_documents(client_type_id())})
+# ---------------------------------------------------------------------------
+# The fixed reads: compiled once, run with new values (or through the ORM)
 
 
-def _company_page(company_id: int, owner_type_id: int) -> QuerySet[Any]:
+def _company_page_rows(company_id: int, owner_type_id: int) -> QuerySet[Client]:
     total = ClientCount.objects.filter(company_id=company_id).values("total")[:1]
     return (
         Client.objects.filter(company_id=company_id)
         .annotate(
             **{HAS_DOCUMENTS: has_documents(owner_type_id)},
-            listed_total=Subquery(total),
+            **{LISTED_TOTAL: Subquery(total)},
         )
         .order_by("id")
-        .values_list(*CLIENT_COLUMNS, HAS_DOCUMENTS, "listed_total")
     )
 
 
-def _one_client(company_id: int, pk: int, owner_type_id: int) -> QuerySet[Any]:
-    return (
-        Client.objects.filter(company_id=company_id, pk=pk)
-        .annotate(**{HAS_DOCUMENTS: has_documents(owner_type_id)})
-        .values_list(*CLIENT_COLUMNS, HAS_DOCUMENTS)
+def _one_client(company_id: int, pk: int, owner_type_id: int) -> QuerySet[Client]:
+    return Client.objects.filter(company_id=company_id, pk=pk).annotate(
+        **{HAS_DOCUMENTS: has_documents(owner_type_id)}
     )
 
 
-# The same contacts and documents, in the same order, as `client_queryset`'s
-# prefetches read.
-def _live_contacts(client_ids: list[int]) -> QuerySet[Any]:
-    return (
-        live_contacts_queryset()
-        .filter(client_id__in=client_ids)
-        .values_list(*CONTACT_COLUMNS)
+def _live_contacts(client_ids: list[int]) -> QuerySet[ClientContact]:
+    return live_contacts_queryset().filter(client_id__in=client_ids)
+
+
+def _documents(owner_type_id: int, owner_ids: list[int]) -> QuerySet[Document]:
+    queryset: QuerySet[Document] = Document.objects.filter(
+        owner_type_id=owner_type_id, owner_id__in=owner_ids
     )
+    return queryset.order_by("id")
 
 
-def _documents(owner_type_id: int, owner_ids: list[int]) -> QuerySet[Any]:
-    return (
-        documents_by_id()
-        .filter(owner_type_id=owner_type_id, owner_id__in=owner_ids)
-        .values_list(*DOCUMENT_COLUMNS)
-    )
-
-
-COMPANY_PAGE = PreparedQuery(_company_page, paged=True)
-ONE_CLIENT = PreparedQuery(_one_client)
-LIVE_CONTACTS = PreparedQuery(_live_contacts)
-DOCUMENTS = PreparedQuery(_documents)
-
-
-def _client(row: list[Any]) -> Client:
-    client: Client = instance_from_row(Client, CLIENT_COLUMNS, row)
-    setattr(client, HAS_DOCUMENTS, bool(row[len(CLIENT_COLUMNS)]))
-    return client
-
-
-def company_client_page(
-    *, company: Company, limit: int, offset: int
-) -> tuple[list[Client], int]:
-    """A page of every client of the company by id, with the company's total.
-
-    One query: the total comes from the trigger-kept count in the same statement;
-    only a page past the end reads it on its own.
-    """
-    if offset >= MAX_OFFSET:
-        return [], company_client_total(company=company)
-    rows = COMPANY_PAGE.rows(
-        company_id=company.pk,
-        owner_type_id=client_type_id(),
-        limit=limit,
-        offset=offset,
-    )
-    total = rows[0][-1] if rows else None
-    if total is None:
-        total = company_client_total(company=company)
-    return [_client(row) for row in rows], int(total)
-
-
-def company_client(*, company: Company, pk: int) -> Client | None:
-    """One of the company's clients by primary key, any state, or None."""
-    rows = ONE_CLIENT.rows(company_id=company.pk, pk=pk, owner_type_id=client_type_id())
-    return _client(rows[0]) if rows else None
+COMPANY_PAGE = PreparedRead(
+    Client, _company_page_rows, annotations=(HAS_DOCUMENTS, LISTED_TOTAL), paged=True
+)
+ONE_CLIENT = PreparedRead(Client, _one_client, annotations=(HAS_DOCUMENTS,))
+LIVE_CONTACTS = PreparedRead(ClientContact, _live_contacts)
+DOCUMENTS = PreparedRead(Document, _documents)
 
 
 def attach_contacts_and_documents(clients: list[Client]) -> None:
-    """Read the clients' live contacts and documents (at most two queries in all)
-    into the attributes `client_representation` reads."""
+    """Read the clients' live contacts (primary first) and documents (by id; only
+    for clients flagged `has_documents`) into the attributes the representation
+    reads: at most two queries in all."""
     if not clients:
         return
     ids = [client.pk for client in clients]
     contacts: dict[int, list[ClientContact]] = {pk: [] for pk in ids}
-    for row in LIVE_CONTACTS.rows(client_ids=ids):
-        contact: ClientContact = instance_from_row(ClientContact, CONTACT_COLUMNS, row)
+    for contact in LIVE_CONTACTS(client_ids=ids):
         contacts[contact.client_id].append(contact)
     documents: dict[int, list[Document]] = {pk: [] for pk in ids}
     owners = [client.pk for client in clients if getattr(client, HAS_DOCUMENTS, True)]
-    if owners:
-        for row in DOCUMENTS.rows(owner_type_id=client_type_id(), owner_ids=owners):
-            document: Document = instance_from_row(Document, DOCUMENT_COLUMNS, row)
-            documents[document.owner_id].append(document)
+    for document in DOCUMENTS(owner_type_id=client_type_id(), owner_ids=owners):
+        documents[document.owner_id].append(document)
     for client in clients:
         setattr(client, CONTACTS_ATTR, contacts[client.pk])
         setattr(client, DOCUMENTS_ATTR, documents[client.pk])

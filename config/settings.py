@@ -204,6 +204,10 @@ DOCUMENT_EXTRA_EXTENSIONS = [
     ext.lower().lstrip(".") for ext in env_list("DOCUMENT_EXTRA_EXTENSIONS")
 ]
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1000/min")
+# The hottest reads (a token, the default client list, one client) run as queries
+# the ORM compiles once (config/api/prepared.py); PREPARED_READS=false runs the same
+# querysets through the ORM instead.
+PREPARED_READS = env_bool("PREPARED_READS", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

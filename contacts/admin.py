@@ -15,18 +15,11 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from config.admin import in_staff_words
 from config.api.hashids import encode_id
+from contacts.fields import ADMIN_FIELDS
 from contacts.models import ClientContact
 from contacts.validation import validate_contacts
 
-INLINE_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "is_primary",
-    "send_email",
-    "is_locked",
-)
+INLINE_FIELDS = tuple(field.key for field in ADMIN_FIELDS)
 MORE_THAN_ONE_PRIMARY = "Only one contact can be primary."
 
 
@@ -43,7 +36,7 @@ class ContactInlineForm(forms.ModelForm):
     class Meta:
         model = ClientContact
         fields = INLINE_FIELDS
-        labels = {"is_primary": "Primary", "is_locked": "Locked"}
+        labels = {field.key: field.label for field in ADMIN_FIELDS if field.label}
         # Sized to fit a row of the inline in a 1,400 px window.
         widgets = {
             "first_name": forms.TextInput(attrs={"size": 10}),

@@ -1,18 +1,28 @@
-"""The whole-set sync of a client's contacts (API.md §6 "Contacts array")."""
+"""The whole-set sync of a client's contacts (the `contacts` array of a write)."""
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import Client
+from config.db import NOT_DELETED
+from contacts.fields import BOOLEAN_FIELDS, STRING_FIELDS
 from contacts.models import ClientContact
-from contacts.validation import BOOLEAN_FIELDS, STRING_FIELDS
 
 WRITABLE_FIELDS = STRING_FIELDS + BOOLEAN_FIELDS
 UPDATE_FIELDS = [*WRITABLE_FIELDS, "password", "updated_at"]
+
+
+class ContactsOwner(Protocol):
+    """The client whose contacts are synced (only its ids are read)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def company_id(self) -> Any: ...
 
 
 def _values(contact: ClientContact) -> tuple[Any, ...]:
@@ -22,12 +32,17 @@ def _values(contact: ClientContact) -> tuple[Any, ...]:
 @transaction.atomic
 def contacts_sync(
     *,
-    client: Client,
+    client: ContactsOwner,
     contacts: list[dict[str, Any]] | None,
     user: AbstractBaseUser | AnonymousUser | None,
     creating: bool,
 ) -> None:
     """Make `contacts` (from `validate_contacts`) the client's set of contacts.
+
+    The caller holds the client's row lock (`SELECT ... FOR UPDATE` in its
+    transaction) when it updates an existing client: two writes to one client
+    must not both read the old set, or the client could end with two primaries or
+    both requests' new contacts.
 
     Items are matched to the client's live contacts by decoded `id`; matched ones
     get the sent keys, unmatched items (unknown ids, ids of other clients' contacts)
@@ -41,13 +56,10 @@ def contacts_sync(
         return
     existing: dict[int, ClientContact] = {}
     if not creating:
-        # Two writes to one client must not both read the old set, or the client
-        # could end with two primaries or both requests' new contacts.
-        list(Client.objects.select_for_update().filter(pk=client.pk).values("pk"))
         existing = {
             contact.pk: contact
             for contact in ClientContact.objects.filter(
-                client_id=client.pk, is_deleted=False
+                NOT_DELETED, client_id=client.pk
             )
         }
     user_id = user.pk if user is not None else None

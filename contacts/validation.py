@@ -1,4 +1,8 @@
-"""Contact input validation and the contact object of the API (API.md §4, §6)."""
+"""Contact input validation: one contact, and a client write's `contacts` array.
+
+The plain fields are built from the field spec (`contacts.fields`); the id and
+the password are special (an unknown id adds a contact, a masked password keeps
+the stored one)."""
 
 import re
 from typing import Any
@@ -9,25 +13,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from config.api.field_spec import AnyField, FieldSpec, Kind
 from config.api.hashids import decode_id, encode_id
+from contacts.fields import BOOLEAN_FIELDS, INPUT_FIELDS
 
 PASSWORD_MASK = "**********"
 PASSWORD_MIN_LENGTH = 7
 
 _MASKED = re.compile(r"\*+")
 _PASSWORD_RULES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"))
-
-STRING_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "custom_value1",
-    "custom_value2",
-    "custom_value3",
-    "custom_value4",
-)
-BOOLEAN_FIELDS = ("is_primary", "send_email", "is_locked")
 
 
 def is_masked_password(value: object) -> bool:
@@ -79,6 +73,15 @@ class ContactBooleanField(serializers.BooleanField):
         return super().validate_empty_values(data)
 
 
+def input_field(field: FieldSpec) -> AnyField:
+    """The input field of a plain contact field, by its kind."""
+    if field.kind is Kind.FLAG:
+        return ContactBooleanField()
+    if field.kind in (Kind.TEXT, Kind.LONG_TEXT):
+        return ContactStringField(max_length=field.max_length)
+    raise ValueError(f"{field.key!r}: no contact input for a {field.kind.value}")
+
+
 @extend_schema_serializer(
     component_name="Contact",
     description=(
@@ -93,22 +96,12 @@ class ContactInputSerializer(serializers.Serializer):
     # Only the keys that were sent reach validated_data; `id` is the decoded pk or
     # None, and `password` is there only when it is to change (plain text; the
     # service hashes it). Messages name the item's dotted key, given as
-    # context["attribute"] (`contacts.0`), as upstream's do.
+    # context["attribute"] (`contacts.0`), as upstream's do. The fields are `id`,
+    # the spec's plain fields (`get_fields`), then `password`.
 
     id = ContactIdField(
         help_text="The contact's hashed id; a missing or unknown id adds a contact"
     )
-    first_name = ContactStringField(max_length=255)
-    last_name = ContactStringField(max_length=255)
-    email = ContactStringField(max_length=255)
-    phone = ContactStringField(max_length=255)
-    custom_value1 = ContactStringField()
-    custom_value2 = ContactStringField()
-    custom_value3 = ContactStringField()
-    custom_value4 = ContactStringField()
-    is_primary = ContactBooleanField()
-    send_email = ContactBooleanField()
-    is_locked = ContactBooleanField()
     password = ContactStringField(
         max_length=255,
         trim_whitespace=False,
@@ -117,6 +110,11 @@ class ContactInputSerializer(serializers.Serializer):
             'and a digit; "", null or only asterisks leave the password unchanged'
         ),
     )
+
+    def get_fields(self) -> dict[str, AnyField]:
+        declared = super().get_fields()
+        built = {field.key: input_field(field) for field in INPUT_FIELDS}
+        return {"id": declared.pop("id"), **built, **declared}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ services as the API, so a deleted row's stored file goes once the delete commits
 import logging
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +21,12 @@ from django.utils.html import format_html
 from config.admin import FlagListFilter, StateListFilter, state_display
 from documents.files import content_type_for
 from documents.models import Document
-from documents.services import document_delete, document_update, documents_delete
+from documents.services import (
+    document_delete,
+    document_name_clean,
+    document_update,
+    documents_delete,
+)
 
 logger = logging.getLogger("documents")
 
@@ -92,9 +98,26 @@ class VisibilityListFilter(FlagListFilter):
     flags = (("public", "Public", True), ("private", "Private", False))
 
 
+class DocumentAdminForm(forms.ModelForm):
+    """A document's name and `is_public`; the name is checked as the API checks it."""
+
+    class Meta:
+        model = Document
+        fields = ("name", "is_public")
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data.get("name") or "")
+        try:
+            return document_name_clean(document=self.instance, name=name)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["name"]) from exc
+
+
 @admin.register(Document)
 class DocumentAdmin(DocumentColumns, admin.ModelAdmin):
     """Documents of every company; only the name and `is_public` are editable."""
+
+    form = DocumentAdminForm
 
     # No type column: the name ends with it (renames keep it), and the filter
     # offers it; the row then fits a 1,400 px window.

@@ -42,7 +42,7 @@ CONTENT_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
     "odp": "application/vnd.oasis.opendocument.presentation",
 }
-# API.md §8's allowlist, in its order.
+# The extensions an upload may have (upstream's allowlist, in its order).
 ALLOWED_EXTENSIONS = tuple(CONTENT_TYPES)
 
 SIGNATURE_BYTES = 8192

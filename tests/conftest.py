@@ -107,3 +107,40 @@ def api(owner: Member) -> APIClient:
 def outsider(make_member: Callable[..., Member]) -> Member:
     """The owner of another company, B."""
     return make_member()
+
+
+# The read tests run twice: with the prepared reads (the default) and with
+# PREPARED_READS off, where the same querysets go through the ORM. Both must give
+# the same answers in the same number of queries.
+BOTH_READ_PATHS = (
+    "tests/api/test_prepared.py",
+    "tests/clients/test_includes.py",
+    "tests/clients/test_query_counts.py",
+    "tests/clients/test_reads.py",
+    "tests/clients_listing/",
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    path = Path(str(metafunc.definition.path)).as_posix()
+    if "prepared_only" in metafunc.fixturenames:
+        return
+    if any(f"/{name}" in path for name in BOTH_READ_PATHS):
+        metafunc.parametrize(
+            "prepared_reads", [True, False], ids=["prepared", "orm"], indirect=True
+        )
+
+
+@pytest.fixture(autouse=True)
+def prepared_reads(request: pytest.FixtureRequest) -> bool:
+    """`settings.PREPARED_READS` for the test (parametrised for the read tests)."""
+    enabled = getattr(request, "param", True)
+    if not enabled:
+        request.getfixturevalue("settings").PREPARED_READS = False
+    return bool(enabled)
+
+
+@pytest.fixture
+def prepared_only(settings: Any) -> None:
+    """For tests of the prepared queries' own machinery: run with them on only."""
+    settings.PREPARED_READS = True

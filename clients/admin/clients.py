@@ -4,18 +4,18 @@ Every write goes through the services the API uses: the change form validates
 with `ClientInputSerializer` and saves with `client_create` / `client_update`
 (contacts included, through `contacts_sync`); the archive, restore and delete
 actions call the bulk services; merge and purge call `client_merge` and
-`client_purge`. So a client changed by staff obeys exactly the API's rules and
+`clients_purge`. So a client changed by staff obeys exactly the API's rules and
 leaves the same activity trail.
 """
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from clients.api.inputs import ClientInputSerializer
-from clients.fields import PLAIN_CLIENT_FIELDS
+from clients.fields import ADMIN_FIELDS, FIELDS_BY_KEY
 from clients.models import Activity, Client
 from clients.reference import COUNTRIES, INDUSTRIES, SIZES
 from clients.services.bulk import clients_archive, clients_delete, clients_restore
@@ -33,22 +33,26 @@ from clients.services.clients import (
     client_update,
 )
 from clients.services.merge import client_merge
-from clients.services.purge import client_purge
+from clients.services.purge import clients_purge
 from config.admin import StateListFilter, in_staff_words, money, state_display
-from config.api.errors import ApiError
 from config.api.exceptions import flatten_errors
+from config.api.field_spec import Kind
 from config.api.hashids import encode_id
+from config.errors import Refusal
 from contacts.admin import ContactInline, ContactInlineFormSet
 from documents.admin import ClientDocumentInline
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
 
 COUNTRY_NAMES = {int(row["id"]): row["name"] for row in COUNTRIES}
 EMPTY_CHOICE = ("", "---------")
 
-EDITABLE_FIELDS = (*PLAIN_CLIENT_FIELDS, "group_settings", "assigned_user")
+# The form's fields are the model fields the spec's admin fields write.
+EDITABLE_FIELDS = tuple(field.source for field in ADMIN_FIELDS)
 # API input key → admin form field, where they differ.
 FORM_FIELD_BY_INPUT = {
-    "group_settings_id": "group_settings",
-    "assigned_user_id": "assigned_user",
+    field.key: field.source for field in ADMIN_FIELDS if field.source != field.key
 }
 COMPUTED = "Computed (read-only)"
 # How many names a purge message lists before "and N more".
@@ -69,13 +73,14 @@ def _choices(rows: list[dict[str, str]]) -> list[tuple[Any, str]]:
     return [EMPTY_CHOICE, *named]
 
 
-def _id_choice(rows: list[dict[str, str]], label: str) -> forms.TypedChoiceField:
+def _id_choice(rows: list[dict[str, str]], key: str) -> forms.TypedChoiceField:
+    """A reference-table id as a choice of names, labelled as the spec says."""
     return forms.TypedChoiceField(
         choices=_choices(rows),
         coerce=int,
         empty_value=None,
         required=False,
-        label=label,
+        label=FIELDS_BY_KEY[key].label,
     )
 
 
@@ -100,13 +105,26 @@ def mark_formsets_saved_elsewhere(formsets: list[Any]) -> None:
             formset.deleted_objects = []
 
 
+def with_unplaced_fields(fieldsets: "_FieldsetSpec") -> "_FieldsetSpec":
+    """`fieldsets` with the editable fields it does not place (one just added to
+    the spec) at the end of its first section, so that they show."""
+    placed = set(flatten_fieldsets(fieldsets))
+    unplaced = tuple(name for name in EDITABLE_FIELDS if name not in placed)
+    if not unplaced:
+        return fieldsets
+    sections = list(fieldsets)
+    title, options = sections[0]
+    sections[0] = (title, {**options, "fields": (*options["fields"], *unplaced)})
+    return sections
+
+
 class ClientAdminForm(forms.ModelForm):
     """The editable client fields, checked by the API's `ClientInputSerializer`."""
 
-    country_id = _id_choice(COUNTRIES, "Country")
-    shipping_country_id = _id_choice(COUNTRIES, "Shipping country")
-    industry_id = _id_choice(INDUSTRIES, "Industry")
-    size_id = _id_choice(SIZES, "Size")
+    country_id = _id_choice(COUNTRIES, "country_id")
+    shipping_country_id = _id_choice(COUNTRIES, "shipping_country_id")
+    industry_id = _id_choice(INDUSTRIES, "industry_id")
+    size_id = _id_choice(SIZES, "size_id")
     classification = forms.ChoiceField(
         choices=[EMPTY_CHOICE, *((c, c.title()) for c in Client.CLASSIFICATIONS)],
         required=False,
@@ -115,18 +133,7 @@ class ClientAdminForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = ("company", *EDITABLE_FIELDS)
-        labels = {
-            "id_number": "ID number",
-            "vat_number": "VAT number",
-            "address1": "Address line 1",
-            "address2": "Address line 2",
-            "shipping_address1": "Shipping address line 1",
-            "shipping_address2": "Shipping address line 2",
-            "group_settings": "Group",
-            "routing_id": "Routing ID",
-            "is_tax_exempt": "Tax exempt",
-            "has_valid_vat_number": "Valid VAT number",
-        }
+        labels = {field.source: field.label for field in ADMIN_FIELDS if field.label}
 
     service_data: dict[str, Any] | None = None
 
@@ -143,14 +150,14 @@ class ClientAdminForm(forms.ModelForm):
         if company is None:
             return cleaned
         payload: dict[str, Any] = {}
-        for name in EDITABLE_FIELDS:
-            if name not in cleaned:
+        for spec in ADMIN_FIELDS:
+            if spec.source not in cleaned:
                 continue
-            value = cleaned[name]
-            if name in ("group_settings", "assigned_user"):
-                payload[f"{name}_id"] = encode_id(value.pk) if value else ""
+            value = cleaned[spec.source]
+            if spec.kind is Kind.HASHID:
+                payload[spec.key] = encode_id(value.pk) if value else ""
             else:
-                payload[name] = "" if value is None else value
+                payload[spec.key] = "" if value is None else value
         serializer = ClientInputSerializer(
             data=payload,
             context={
@@ -336,7 +343,7 @@ class ClientAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         # A new client has nothing computed yet; its unsaved instance would show a
         # made-up hash and creation time that the saved client does not get.
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = with_unplaced_fields(super().get_fieldsets(request, obj))
         if obj is None:
             return [(name, options) for name, options in fieldsets if name != COMPUTED]
         return fieldsets
@@ -481,7 +488,7 @@ class ClientAdmin(admin.ModelAdmin):
                     client_merge(
                         primary=primary, merged=merged, user=acting_user(request)
                     )
-                except ApiError as exc:
+                except Refusal as exc:
                     self.message_user(request, exc.message, messages.ERROR)
                     return None
                 self.message_user(
@@ -508,9 +515,10 @@ class ClientAdmin(admin.ModelAdmin):
         if request.POST.get("post") == "yes":
             user = acting_user(request)
             names = [str(client) for client in clients]
-            with transaction.atomic():
-                for client in clients:
-                    client_purge(client=client, user=user)
+            clients_purge(
+                clients_queryset=Client.objects.filter(pk__in=[c.pk for c in clients]),
+                user=user,
+            )
             self.message_user(request, purged_message(names), messages.SUCCESS)
             return None
         return self._confirmation(

@@ -12,6 +12,7 @@ from clients.admin.clients import acting_user, pretty_json
 from clients.models import GroupSetting
 from clients.services.clients import DELETED_CLIENT_MESSAGE
 from clients.services.groups import (
+    group_name_clean,
     group_setting_create,
     group_setting_update,
     group_settings_change_state,
@@ -26,11 +27,25 @@ GROUP_ACTION_MESSAGES = {
 
 
 class GroupSettingAdminForm(forms.ModelForm):
-    """A group's name (settings are edited through the API, with its typing rules)."""
+    """A group's name, checked by the rules the API applies (`group_name_clean`);
+    settings are edited through the API, with its typing rules."""
 
     class Meta:
         model = GroupSetting
         fields = ("company", "name")
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data.get("name") or "")
+        if self.instance.pk is not None:
+            company = self.instance.company
+        else:
+            company = self.cleaned_data.get("company")
+        if company is None:
+            return name
+        try:
+            return group_name_clean(company=company, name=name, group=self.instance)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["name"]) from exc
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

@@ -13,10 +13,12 @@ from rest_framework.response import Response
 
 from clients.api.outputs import client_representation
 from clients.models import Client
-from clients.selectors import client_queryset, parse_includes
+from clients.selectors import client_get, client_type_id, parse_includes
+from clients.services.documents import client_documents_upload
 from config.api import examples
 from config.api.errors import NotFoundError
 from config.api.hashids import decode_id
+from config.api.pagination import queryset_page
 from config.api.parsers import (
     ApiJSONParser,
     PhpFormParser,
@@ -32,14 +34,10 @@ from documents.api.views import (
     UPLOAD_RESPONSES,
     UploadMultiPartParser,
     _uploads,
-    client_type,
     visible_clients,
 )
 from documents.models import Document
 from documents.representation import document_representation
-from documents.services import (
-    client_documents_upload,
-)
 
 
 class ClientDocumentsViewSet(CompanyScopedViewSet):
@@ -113,9 +111,8 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
             for upload in uploads:
                 if callable(getattr(upload, "close", None)):
                     upload.close()
-        shown = client_queryset(company=self.company, includes=includes).get(
-            pk=client.pk
-        )
+        shown = client_get(company=self.company, pk=client.pk, includes=includes)
+        assert shown is not None
         return Response({"data": client_representation(shown, request, includes)})
 
     @extend_schema(
@@ -137,7 +134,7 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
             raise NotFoundError(CLIENT_NOT_FOUND)
         documents = Document.objects.filter(
             company=self.company,
-            owner_type=client_type(),
+            owner_type_id=client_type_id(),
             owner_id=client.pk,
         )
         filterset = DocumentFilterSet(request.query_params, queryset=documents)
@@ -145,7 +142,7 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
             raise serializers.ValidationError(
                 {key: [str(m) for m in msgs] for key, msgs in filterset.errors.items()}
             )
-        page = self.paginate_queryset(filterset.qs)
-        return self.get_paginated_response(
-            [document_representation(d, request) for d in page or []]
+        page = queryset_page(filterset.qs, self.paginator.window(request))
+        return self.paginator.respond(
+            page, [document_representation(d, request) for d in page.rows]
         )

@@ -2,22 +2,14 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
-from drf_spectacular.utils import (
-    extend_schema,
-    inline_serializer,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from clients.api.filters import GroupSettingFilterSet
 from clients.api.inputs import GroupSettingInputSerializer
+from clients.api.openapi import ERRORS_422
 from clients.api.outputs import GroupSettingSerializer, group_representation
-from clients.api.views import ERRORS_422
 from clients.models import GroupSetting
 from clients.services.clients import DELETED_CLIENT_MESSAGE
 from clients.services.groups import (
@@ -26,9 +18,14 @@ from clients.services.groups import (
     group_settings_change_state,
 )
 from config.api import examples
-from config.api.bulk import MAX_BULK_IDS, _merge_errors, company_ids
-from config.api.errors import ApiError
-from config.api.viewsets import CompanyScopedViewSet
+from config.api.bulk import MAX_BULK_IDS, BulkMixin, BulkRun, BulkService
+from config.api.mixins import (
+    CreateMixin,
+    DestroyMixin,
+    ListMixin,
+    PatchMixin,
+    RetrieveMixin,
+)
 
 GROUP_UPDATE_DESCRIPTION = (
     "Writes `name` and/or `settings` (merged key by key). Errors: 404 for an "
@@ -36,44 +33,17 @@ GROUP_UPDATE_DESCRIPTION = (
 )
 
 
-class GroupSettingViewSet(CompanyScopedViewSet):
-    """`/api/v1/group_settings`: groups of clients sharing settings."""
+def _change_state(name: str) -> BulkService:
+    """The bulk service of one state change (`archive`, `restore`, `delete`)."""
 
-    permission_entity = "group_settings"
-    permission_action: str | None = None
-    not_found_message = "Group not found"
-    serializer_class = GroupSettingSerializer
-    filterset_class = GroupSettingFilterSet
+    def change(rows: QuerySet[Any], run: BulkRun) -> int:
+        return group_settings_change_state(groups_queryset=rows, action=name)
 
-    def get_queryset(self) -> QuerySet[GroupSetting]:
-        if getattr(self, "swagger_fake_view", False):
-            return GroupSetting.objects.none()
-        queryset: QuerySet[GroupSetting] = GroupSetting.objects.filter(
-            company=self.company
-        )
-        if not self.membership.can("view", self.permission_entity):
-            queryset = queryset.filter(user_id=self.membership.user_id)
-        return queryset.order_by("id")
+    return change
 
-    @property
-    def user(self) -> AbstractBaseUser:
-        user = self.request.user
-        assert isinstance(user, AbstractBaseUser)
-        return user
 
-    def respond(self, group: GroupSetting) -> Response:
-        return Response({"data": group_representation(group)})
-
-    def input_data(self, group: GroupSetting | None = None) -> dict[str, Any]:
-        serializer = GroupSettingInputSerializer(
-            data=self.request.data,
-            partial=group is not None,
-            context={"company": self.company, "group": group},
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    @extend_schema(
+@extend_schema_view(
+    list=extend_schema(
         summary="List groups",
         description=(
             "A page of the company's groups in id order, in any state unless "
@@ -81,25 +51,16 @@ class GroupSettingViewSet(CompanyScopedViewSet):
             f"{ERRORS_422} for a malformed `status`."
         ),
         responses=GroupSettingSerializer(many=True),
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(
-            [group_representation(group) for group in page or []]
-        )
-
-    @extend_schema(
+    ),
+    retrieve=extend_schema(
         summary="Show a group",
         description=(
             "One group, also when archived or deleted. Errors: 404 `Group not "
             "found` for an unknown id."
         ),
         responses=GroupSettingSerializer,
-    )
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.respond(self.get_object())
-
-    @extend_schema(
+    ),
+    create=extend_schema(
         summary="Create a group",
         description=(
             "Answers 200 with the group. `name` is required and unique in the "
@@ -110,54 +71,28 @@ class GroupSettingViewSet(CompanyScopedViewSet):
         request=GroupSettingInputSerializer,
         responses=GroupSettingSerializer,
         examples=examples.GROUP_CREATE,
-    )
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        group = group_setting_create(
-            company=self.company, user=self.user, data=self.input_data()
-        )
-        return self.respond(group)
-
-    @extend_schema(
+    ),
+    update=extend_schema(
         summary="Update a group",
         description=GROUP_UPDATE_DESCRIPTION,
         request=GroupSettingInputSerializer,
         responses=GroupSettingSerializer,
-    )
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        group: GroupSetting = self.get_object()
-        if group.is_deleted:
-            raise ApiError(DELETED_CLIENT_MESSAGE, 400)
-        group = group_setting_update(
-            group=group, user=self.user, data=self.input_data(group)
-        )
-        return self.respond(group)
-
-    @extend_schema(
+    ),
+    partial_update=extend_schema(
         summary="Update a group (PATCH)",
         description=f"The same as `PUT`. {GROUP_UPDATE_DESCRIPTION}",
         request=GroupSettingInputSerializer,
         responses=GroupSettingSerializer,
-    )
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.update(request, *args, **kwargs)
-
-    @extend_schema(
+    ),
+    destroy=extend_schema(
         summary="Delete a group",
         description=(
             "Marks the group deleted and answers it; a bulk `restore` brings it "
             "back. Errors: 404 for an unknown id."
         ),
         responses=GroupSettingSerializer,
-    )
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        group: GroupSetting = self.get_object()
-        group_settings_change_state(
-            groups_queryset=GroupSetting.objects.filter(pk=group.pk), action="delete"
-        )
-        group.refresh_from_db()
-        return self.respond(group)
-
-    @extend_schema(
+    ),
+    bulk=extend_schema(
         operation_id="group_settings_bulk",
         summary="Archive, restore or delete many groups",
         description=(
@@ -183,33 +118,59 @@ class GroupSettingViewSet(CompanyScopedViewSet):
         ),
         responses=GroupSettingSerializer(many=True),
         examples=examples.GROUP_BULK,
+    ),
+)
+class GroupSettingViewSet(
+    ListMixin, RetrieveMixin, CreateMixin, PatchMixin, DestroyMixin, BulkMixin
+):
+    """`/api/v1/group_settings`: groups of clients sharing settings."""
+
+    model = GroupSetting
+    permission_entity = "group_settings"
+    not_found_message = "Group not found"
+    deleted_message = DELETED_CLIENT_MESSAGE
+    serializer_class = GroupSettingSerializer
+    filterset_class = GroupSettingFilterSet
+    input_serializer_class = GroupSettingInputSerializer
+    bulk_services = {
+        name: _change_state(name) for name in ("archive", "restore", "delete")
+    }
+    bulk_description = (
+        "archive, restore or delete groups; ids outside the company → 422."
     )
-    @action(detail=False, methods=["post"], url_path="bulk", permission_action="edit")
-    def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """archive, restore or delete groups; ids outside the company → 422."""
-        body = request.data if hasattr(request.data, "get") else {}
-        name = str(body.get("action") or request.query_params.get("action", ""))
-        action_error = None
-        if name.strip().lower() not in ("archive", "restore", "delete"):
-            action_error = ValidationError(
-                {"action": ["The selected action is invalid."]}
-            )
-        ids_error = None
-        pks: list[int] = []
-        try:
-            pks = company_ids(
-                GroupSetting.objects.filter(company=self.company), body.get("ids")
-            )
-        except ValidationError as exc:
-            ids_error = exc
-        _merge_errors(action_error, ids_error)
-        editable = GroupSetting.objects.filter(company=self.company, pk__in=pks)
-        if not self.membership.can("edit", self.permission_entity):
-            editable = editable.filter(user_id=self.membership.user_id)
+
+    def get_queryset(self) -> QuerySet[GroupSetting]:
+        """The company's groups the member sees: all with `view_group_settings`,
+        else the ones they made."""
+        if getattr(self, "swagger_fake_view", False):
+            return GroupSetting.objects.none()
+        queryset: QuerySet[GroupSetting] = GroupSetting.objects.filter(
+            company=self.company
+        )
+        if not self.membership.can("view", self.permission_entity):
+            queryset = queryset.filter(user_id=self.membership.user_id)
+        return queryset.order_by("id")
+
+    def represent(self, row: GroupSetting) -> dict[str, Any]:
+        return group_representation(row)
+
+    def input_context(self, row: Any) -> dict[str, Any]:
+        return {"company": self.company, "group": row}
+
+    def perform_create(self, data: dict[str, Any]) -> GroupSetting:
+        return group_setting_create(company=self.company, user=self.user, data=data)
+
+    def perform_update(self, row: GroupSetting, data: dict[str, Any]) -> GroupSetting:
+        return group_setting_update(group=row, user=self.user, data=data)
+
+    def perform_destroy(self, row: GroupSetting) -> None:
         group_settings_change_state(
-            groups_queryset=editable, action=name.strip().lower()
+            groups_queryset=GroupSetting.objects.filter(pk=row.pk), action="delete"
         )
-        page = self.paginate_queryset(self.get_queryset().filter(pk__in=pks))
-        return self.get_paginated_response(
-            [group_representation(group) for group in page or []]
-        )
+        row.refresh_from_db()
+
+    def editable_rows(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        """All with `edit_group_settings`, else the ones the member made."""
+        if self.membership.can("edit", self.permission_entity):
+            return rows
+        return rows.filter(user_id=self.membership.user_id)

@@ -1,14 +1,11 @@
-"""Client and group input validation, and their output (API.md §4, §6, §10).
-
-Input serializers only validate; services write. Output is built by plain functions
-(`client_representation`, `group_representation`) over prefetched instances, because
-list pages render thousands of clients; the DRF output serializers below exist to
-describe those objects in the OpenAPI schema.
-"""
+"""Client, bulk and group input validation: serializers only validate, services
+write. The client's plain fields are built from the field spec
+(`clients.fields.CLIENT_SPEC`), one input field per kind."""
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -21,7 +18,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from clients.fields import BULK_UPDATE_COLUMNS
+from clients.fields import BULK_UPDATE_COLUMNS, FIELDS_BY_KEY, INPUT_FIELDS
 from clients.models import Client, GroupSetting
 from clients.reference import (
     as_country,
@@ -31,222 +28,20 @@ from clients.reference import (
     language_id_for_locale,
 )
 from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN
+from clients.services.groups import group_name_clean
 from clients.services.settings import SettingsInvalid, settings_clean
 from companies.models import Company
+from config.api.field_spec import AnyField, FieldSpec, Kind
 from config.api.fields import HashidRelatedField
 from contacts.validation import ContactInputSerializer, validate_contacts
 
 User = get_user_model()
 
-MAX_INTEGER = 2_147_483_647
-
-# ---------------------------------------------------------------------------
-# Input fields
-
-
-def _label(field: serializers.Field) -> str:
-    return (field.field_name or "value").replace("_", " ")
-
-
-class TextField(serializers.CharField):
-    """A string; null means `""` (strings are never null in this API)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def bind(self, field_name: str, parent: Any) -> None:
-        super().bind(field_name, parent)
-        label = _label(self)
-        self.error_messages["invalid"] = f"The {label} must be a string."
-        self.error_messages["max_length"] = (
-            f"The {label} may not be greater than {{max_length}} characters."
-        )
-        self.error_messages["null_characters_not_allowed"] = (
-            f"The {label} may not contain null characters."
-        )
-        if self.max_length is not None:
-            # CharField builds its length validator (and message) in __init__.
-            self.validators = [
-                *(v for v in self.validators if not isinstance(v, MaxLengthValidator)),
-                MaxLengthValidator(
-                    self.max_length,
-                    message=self.error_messages["max_length"].format(
-                        max_length=self.max_length
-                    ),
-                ),
-            ]
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None:
-            return True, ""
-        return super().validate_empty_values(data)
-
-
-class OptionalIntegerField(serializers.IntegerField):
-    """A non-negative integer id; `""` and null mean none."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def bind(self, field_name: str, parent: Any) -> None:
-        super().bind(field_name, parent)
-        message = f"The {_label(self)} must be an integer."
-        for code in ("invalid", "max_string_length", "min_value", "max_value"):
-            self.error_messages[code] = message
-        self.validators = [
-            validator
-            for validator in self.validators
-            if not isinstance(validator, MinValueValidator | MaxValueValidator)
-        ]
-
-    def run_validation(self, data: Any = empty) -> Any:
-        value = super().run_validation(data)
-        if value is not None and not (0 <= value <= MAX_INTEGER):
-            self.fail("invalid")
-        return value
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data == "":
-            data = None
-        return super().validate_empty_values(data)
-
-    def to_internal_value(self, data: Any) -> int:
-        # `int("٣")` is 3: ids are ASCII digits only.
-        if isinstance(data, bool) or (isinstance(data, str) and not data.isascii()):
-            self.fail("invalid")
-        value: int = super().to_internal_value(data)
-        return value
-
-
-class CountryIdField(OptionalIntegerField):
-    """A country id from the reference table; `""` and null mean none."""
-
-    def to_internal_value(self, data: Any) -> int:
-        value = super().to_internal_value(data)
-        if not is_country_id(value):
-            raise serializers.ValidationError(
-                f"The selected {_label(self)} is invalid."
-            )
-        return value
-
-
-class FlagField(serializers.BooleanField):
-    """A boolean that also takes form spellings; `""` and null are false."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def bind(self, field_name: str, parent: Any) -> None:
-        super().bind(field_name, parent)
-        message = f"The {_label(self)} field must be true or false."
-        self.error_messages["invalid"] = message
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None or data == "":
-            return True, False
-        return super().validate_empty_values(data)
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "additionalProperties": True,
-        "description": (
-            "Settings keys, merged key by key into the stored settings. Integer "
-            "keys (`currency_id`, `language_id`, `payment_terms`…) are stored as "
-            'strings ("2"); null and "" values are dropped; unknown keys are kept.'
-        ),
-    }
+# Relations need their queryset and company lookup, so the serializer declares
+# their fields itself; the other writable fields of the spec are built.
+BUILT_INPUT_FIELDS = tuple(
+    field for field in INPUT_FIELDS if field.kind is not Kind.HASHID
 )
-class SettingsField(serializers.Field):
-    """Client or group settings, typed by `settings_clean` (API.md §6)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None:
-            return True, {}
-        return super().validate_empty_values(data)
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        try:
-            return settings_clean(data)
-        except SettingsInvalid as exc:
-            raise serializers.ValidationError(exc.messages) from None
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-@extend_schema_field(ContactInputSerializer(many=True))
-class ContactsField(serializers.Field):
-    """The whole `contacts` array, validated by the contacts app; null = not sent."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
-        try:
-            return validate_contacts(data)
-        except serializers.ValidationError as exc:
-            detail = exc.detail
-            if isinstance(detail, dict) and "contacts" in detail:
-                raise serializers.ValidationError(detail["contacts"]) from None
-            raise
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-@extend_schema_field({"type": "array", "items": {}})
-class DocumentsField(serializers.Field):
-    """`documents` in a JSON body must be an array; uploads go to /upload."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None:  # `null` too must be an array (upstream answers 422)
-            self.to_internal_value(data)
-            return True, None
-        return super().validate_empty_values(data)
-
-    def to_internal_value(self, data: Any) -> None:
-        request = self.context.get("request")
-        is_json = "json" in str(getattr(request, "content_type", "") or "")
-        if is_json and not isinstance(data, list):
-            raise serializers.ValidationError("The documents must be an array.")
-        return None
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CompanyRelatedField(HashidRelatedField):
-    """A hashed id of a row in the request's company, with upstream's message."""
-
-    def bind(self, field_name: str, parent: Any) -> None:
-        super().bind(field_name, parent)
-        self.error_messages["invalid"] = f"The selected {_label(self)} is invalid."
-        self.error_messages["does_not_exist"] = self.error_messages["invalid"]
-        self.error_messages["incorrect_type"] = self.error_messages["invalid"]
-
-
-def _string(max_length: int | None = 255, **kwargs: Any) -> TextField:
-    return TextField(max_length=max_length, **kwargs)
 
 
 @extend_schema_serializer(
@@ -261,53 +56,18 @@ def _string(max_length: int | None = 255, **kwargs: Any) -> TextField:
     ),
 )
 class ClientInputSerializer(serializers.Serializer[Client]):
-    """The writable client fields (API.md §6); everything else is ignored.
+    """The writable client fields; everything else is ignored.
 
-    Only keys that were sent end up in `validated_data` (so an update leaves the
-    rest alone), with model field names: `group_settings_id` → `group_settings`,
+    The spec's plain fields come first (`get_fields`), then the ones declared
+    here: relations, contacts, documents and the `*_code` conveniences. Only keys
+    that were sent end up in `validated_data` (so an update leaves the rest
+    alone), with model field names: `group_settings_id` → `group_settings`,
     `assigned_user_id` → `assigned_user`. `country_code`, `shipping_country_code`,
     `currency_code` and `language_code` are resolved here into `country_id`,
     `shipping_country_id` and `settings`. Context: `company`, optionally `client`
     (the one being updated) and `request`.
     """
 
-    name = _string()
-    website = _string()
-    private_notes = _string(None)
-    public_notes = _string(None)
-    industry_id = OptionalIntegerField()
-    size_id = OptionalIntegerField()
-    address1 = _string()
-    address2 = _string()
-    city = _string()
-    state = _string()
-    postal_code = _string()
-    country_id = CountryIdField()
-    phone = _string()
-    custom_value1 = _string(None)
-    custom_value2 = _string(None)
-    custom_value3 = _string(None)
-    custom_value4 = _string(None)
-    shipping_address1 = _string()
-    shipping_address2 = _string()
-    shipping_city = _string()
-    shipping_state = _string()
-    shipping_postal_code = _string()
-    shipping_country_id = CountryIdField()
-    settings = SettingsField()
-    vat_number = _string()
-    id_number = _string()
-    number = _string()
-    routing_id = _string()
-    classification = _string(
-        32,
-        help_text=(
-            "individual, business, company, partnership, trust, charity, "
-            'government or other; "" for none.'
-        ),
-    )
-    is_tax_exempt = FlagField()
-    has_valid_vat_number = FlagField()
     group_settings_id = CompanyRelatedField(
         source="group_settings",
         queryset=GroupSetting.objects.all(),
@@ -330,10 +90,14 @@ class ClientInputSerializer(serializers.Serializer[Client]):
     documents = DocumentsField(
         help_text="Ignored (an array when sent); files go to `/clients/{id}/upload`."
     )
-    country_code = _string(None)
-    shipping_country_code = _string(None)
-    currency_code = _string(None)
-    language_code = _string(None)
+    country_code = string_field(None)
+    shipping_country_code = string_field(None)
+    currency_code = string_field(None)
+    language_code = string_field(None)
+
+    def get_fields(self) -> dict[str, AnyField]:
+        built = {field.key: input_field(field) for field in BUILT_INPUT_FIELDS}
+        return {**built, **super().get_fields()}
 
     @property
     def company(self) -> Company:
@@ -437,19 +201,14 @@ class BulkActionSerializer(serializers.Serializer[Any]):
                 {"column": ["The selected column is invalid."]}
             )
         value = attrs.get("new_value")
-        field: serializers.Field
-        if column == "country_id":
-            field = CountryIdField()
-        elif column in ("industry_id", "size_id"):
-            field = OptionalIntegerField()
-        else:
-            field = _string(None)
+        spec = FIELDS_BY_KEY[column]
+        field = input_field(spec)
         field.bind("new_value", self)
         try:
             result = field.run_validation(value)
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"new_value": exc.detail}) from None
-        if column == "country_id" and result is None:
+        if spec.kind is Kind.COUNTRY and result is None:
             company: Company = self.context["company"]
             result = as_country(company.setting("country_id"))
         return result
@@ -466,17 +225,14 @@ class GroupSettingInputSerializer(serializers.Serializer[GroupSetting]):
     settings = SettingsField()
 
     def validate_name(self, value: str) -> str:
-        name = strip_tags(value).strip()
-        if not name:
-            raise serializers.ValidationError("The name field is required.")
-        company: Company = self.context["company"]
-        others = GroupSetting.objects.filter(company=company, name=name)
-        group = self.context.get("group")
-        if group is not None:
-            others = others.exclude(pk=group.pk)
-        if others.exists():
-            raise serializers.ValidationError("The name has already been taken.")
-        return name
+        try:
+            return group_name_clean(
+                company=self.context["company"],
+                name=value,
+                group=self.context.get("group"),
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["name"]) from None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.context.get("group") is None and "name" not in attrs:

@@ -1,4 +1,4 @@
-"""Password-gated client endpoints: purge and merge (API.md §9).
+"""Password-gated client endpoints: purge and merge.
 
 Checks run in the contract's order: the token (authentication), admin/owner and
 the password (`PasswordProtected`), then the ids in the path (here).
@@ -12,10 +12,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients.api.openapi import INCLUDE_PARAMETER
 from clients.api.outputs import ClientSerializer, client_representation
-from clients.api.views import INCLUDE_PARAMETER
 from clients.models import Client
-from clients.selectors import client_queryset, parse_includes
+from clients.selectors import client_get, parse_includes
 from clients.services.merge import NOT_FOUND_MESSAGE, SAME_CLIENT_MESSAGE, client_merge
 from clients.services.purge import client_purge
 from config.api.errors import ApiError
@@ -127,9 +127,8 @@ class ClientGatedViewSet(CompanyScopedViewSet):
         merged = self.mergeable(merged_pk)
         includes = parse_includes(request.query_params.get("include"))
         client_merge(primary=primary, merged=merged, user=self.membership.user)
-        client = client_queryset(company=self.company, includes=includes).get(
-            pk=primary.pk
-        )
+        client = client_get(company=self.company, pk=primary.pk, includes=includes)
+        assert client is not None
         return Response({"data": client_representation(client, request, includes)})
 
     def mergeable(self, pk: int | None) -> Client:

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from clients.fields import CLIENT_SPEC
 from clients.models import Activity, Client, GroupSetting, LedgerEntry, display_name
 from clients.selectors import (
     ACTIVITIES_ATTR,
@@ -18,14 +19,12 @@ from clients.selectors import (
     DOCUMENTS_ATTR,
     LEDGER_ATTR,
 )
+from config.api.field_spec import AnyField, compile_representation, schema_fields
 from config.api.fields import unix_time
 from config.api.hashids import encode_id
 from contacts.representation import ContactSerializer, contact_representation
 from documents.api.serializers import DocumentSerializer
 from documents.representation import document_representation
-
-# ---------------------------------------------------------------------------
-# Output
 
 AnyRequest = HttpRequest | Request | None
 
@@ -35,7 +34,7 @@ def _text(value: object) -> str:
 
 
 def group_representation(group: GroupSetting) -> dict[str, Any]:
-    """The group settings object (API.md §10)."""
+    """The group settings object."""
     return {
         "id": encode_id(group.pk),
         "name": group.name,
@@ -117,72 +116,29 @@ def ledger_newest_first(client: Client) -> list[LedgerEntry]:
     return rows
 
 
-hashid = encode_id
+# Written out from the spec at import: list pages render up to 5,000 clients.
+_client_object = compile_representation(CLIENT_SPEC, "client_object")
 
 
 def client_representation(
     client: Client, request: AnyRequest, includes: Collection[str] = ()
 ) -> dict[str, Any]:
-    """The client object of API.md §4, from an instance of `client_queryset`.
+    """The client object, from an instance of `client_queryset`: the keys of
+    `CLIENT_SPEC`, then what `includes` asks for.
 
     Contacts (non-deleted, primary first) and documents come from the prefetch;
     `includes` adds `activities`, `group_settings`, `ledger` and `system_logs`.
     """
-    saved = client.pk is not None
     contacts = live_contacts(client)
     documents = client_documents(client)
     app_url = settings.APP_URL
-    data: dict[str, Any] = {
-        "id": hashid(client.pk),
-        "user_id": hashid(client.user_id),
-        "assigned_user_id": hashid(client.assigned_user_id),
-        "name": client.name,
-        "website": client.website,
-        "private_notes": client.private_notes,
-        "public_notes": client.public_notes,
-        "balance": float(client.balance),
-        "paid_to_date": float(client.paid_to_date),
-        "credit_balance": float(client.credit_balance),
-        "payment_balance": float(client.payment_balance),
-        "group_settings_id": hashid(client.group_settings_id),
-        "last_login": unix_time(client.last_login),
-        "size_id": _text(client.size_id),
-        "industry_id": _text(client.industry_id),
-        "client_hash": client.client_hash,
-        "address1": client.address1,
-        "address2": client.address2,
-        "city": client.city,
-        "state": client.state,
-        "postal_code": client.postal_code,
-        "country_id": _text(client.country_id),
-        "phone": client.phone,
-        "custom_value1": client.custom_value1,
-        "custom_value2": client.custom_value2,
-        "custom_value3": client.custom_value3,
-        "custom_value4": client.custom_value4,
-        "shipping_address1": client.shipping_address1,
-        "shipping_address2": client.shipping_address2,
-        "shipping_city": client.shipping_city,
-        "shipping_state": client.shipping_state,
-        "shipping_postal_code": client.shipping_postal_code,
-        "shipping_country_id": _text(client.shipping_country_id),
-        "settings": client.settings if isinstance(client.settings, dict) else {},
-        "is_deleted": client.is_deleted,
-        "vat_number": client.vat_number,
-        "id_number": client.id_number,
-        "number": client.number,
-        "classification": client.classification,
-        "is_tax_exempt": client.is_tax_exempt,
-        "has_valid_vat_number": client.has_valid_vat_number,
-        "routing_id": client.routing_id,
-        "created_at": unix_time(client.created_at) if saved else 0,
-        "updated_at": unix_time(client.updated_at) if saved else 0,
-        "archived_at": unix_time(client.archived_at),
-        "display_name": display_name(client, contacts),
-        "contacts": [contact_representation(contact, app_url) for contact in contacts],
-        "documents": [document_representation(doc, request) for doc in documents],
-        "gateway_tokens": [],
-    }
+    data = _client_object(
+        client,
+        display_name(client, contacts),
+        [contact_representation(contact, app_url) for contact in contacts],
+        [document_representation(doc, request) for doc in documents],
+        [],  # gateway_tokens
+    )
     if "activities" in includes:
         data["activities"] = [
             activity_representation(activity) for activity in recent_activities(client)
@@ -227,63 +183,25 @@ class GroupSettingSerializer(serializers.Serializer[GroupSetting]):
     )
 )
 class ClientSerializer(serializers.Serializer[Client]):
-    """The client object of API.md §4, for the OpenAPI schema (rendered by
-    `client_representation`)."""
+    """The client object, for the OpenAPI schema: the keys of `CLIENT_SPEC`, then
+    the includes (rendered by `client_representation`)."""
 
-    id = serializers.CharField(read_only=True)
-    user_id = serializers.CharField(read_only=True)
-    assigned_user_id = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    website = serializers.CharField(read_only=True)
-    private_notes = serializers.CharField(read_only=True)
-    public_notes = serializers.CharField(read_only=True)
-    balance = serializers.FloatField(read_only=True)
-    paid_to_date = serializers.FloatField(read_only=True)
-    credit_balance = serializers.FloatField(read_only=True)
-    payment_balance = serializers.FloatField(read_only=True)
-    group_settings_id = serializers.CharField(read_only=True)
-    last_login = serializers.IntegerField(read_only=True)
-    size_id = serializers.CharField(read_only=True)
-    industry_id = serializers.CharField(read_only=True)
-    client_hash = serializers.CharField(read_only=True)
-    address1 = serializers.CharField(read_only=True)
-    address2 = serializers.CharField(read_only=True)
-    city = serializers.CharField(read_only=True)
-    state = serializers.CharField(read_only=True)
-    postal_code = serializers.CharField(read_only=True)
-    country_id = serializers.CharField(read_only=True)
-    phone = serializers.CharField(read_only=True)
-    custom_value1 = serializers.CharField(read_only=True)
-    custom_value2 = serializers.CharField(read_only=True)
-    custom_value3 = serializers.CharField(read_only=True)
-    custom_value4 = serializers.CharField(read_only=True)
-    shipping_address1 = serializers.CharField(read_only=True)
-    shipping_address2 = serializers.CharField(read_only=True)
-    shipping_city = serializers.CharField(read_only=True)
-    shipping_state = serializers.CharField(read_only=True)
-    shipping_postal_code = serializers.CharField(read_only=True)
-    shipping_country_id = serializers.CharField(read_only=True)
-    settings = serializers.DictField(read_only=True)
-    is_deleted = serializers.BooleanField(read_only=True)
-    vat_number = serializers.CharField(read_only=True)
-    id_number = serializers.CharField(read_only=True)
-    number = serializers.CharField(read_only=True)
-    classification = serializers.CharField(read_only=True)
-    is_tax_exempt = serializers.BooleanField(read_only=True)
-    has_valid_vat_number = serializers.BooleanField(read_only=True)
-    routing_id = serializers.CharField(read_only=True)
-    created_at = serializers.IntegerField(read_only=True)
-    updated_at = serializers.IntegerField(read_only=True)
-    archived_at = serializers.IntegerField(read_only=True)
-    display_name = serializers.CharField(read_only=True)
-    contacts = ContactSerializer(many=True, read_only=True)
-    documents = DocumentSerializer(many=True, read_only=True)
-    gateway_tokens = serializers.ListField(
-        read_only=True, child=serializers.DictField()
-    )
-    group_settings = GroupSettingSerializer(
-        read_only=True, required=False, help_text="With include=group_settings."
-    )
+    def get_fields(self) -> dict[str, AnyField]:
+        fields = schema_fields(
+            CLIENT_SPEC,
+            computed={
+                "display_name": serializers.CharField(read_only=True),
+                "contacts": ContactSerializer(many=True, read_only=True),
+                "documents": DocumentSerializer(many=True, read_only=True),
+                "gateway_tokens": serializers.ListField(
+                    read_only=True, child=serializers.DictField()
+                ),
+            },
+        )
+        fields["group_settings"] = GroupSettingSerializer(
+            read_only=True, required=False, help_text="With include=group_settings."
+        )
+        return fields
 
     def to_representation(self, instance: Client) -> dict[str, Any]:
         return client_representation(

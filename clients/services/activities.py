@@ -1,4 +1,7 @@
-"""The client activity log: one row per change, or one INSERT … SELECT for a set."""
+"""The client activity log: one row per change, or one INSERT … SELECT for a set.
+
+Every activity a service writes goes through here.
+"""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
@@ -13,9 +16,6 @@ ACTIVITY_NOTES = {
     Activity.RESTORE_CLIENT: "Client restored",
     Activity.DELETE_CLIENT: "Client deleted",
 }
-
-# ---------------------------------------------------------------------------
-# Activities
 
 
 def _user_id(user: AbstractBaseUser | None) -> int | None:
@@ -83,3 +83,11 @@ def activities_record_bulk(
                 [_user_id(user), activity_type_id, text, now, now, *batch],
             )
     return len(client_ids)
+
+
+def activities_move(*, from_client: Client, to_client: Client) -> int:
+    """Give `from_client`'s activity log to `to_client` (one UPDATE)."""
+    moved: int = Activity.objects.filter(client_id=from_client.pk).update(
+        client_id=to_client.pk
+    )
+    return moved

@@ -12,14 +12,17 @@ from django.utils import timezone
 from clients.fields import BULK_UPDATE_COLUMNS
 from clients.models import Activity, Client, GroupSetting
 from clients.services.activities import activities_record_bulk
-from config.db import SoftStateQuerySet
-
-# ---------------------------------------------------------------------------
-# Set operations (bulk): a fixed number of queries whatever the number of rows
+from config.db import ACTIVE, NOT_ACTIVE, NOT_DELETED, SoftStateQuerySet
 
 
-def _lock(clients_queryset: QuerySet[Client], condition: Q | None = None) -> list[int]:
-    """Lock the clients of `clients_queryset` matching `condition`; their pks."""
+def clients_to_lock(
+    clients_queryset: QuerySet[Client], condition: Q | None = None
+) -> QuerySet[Client]:
+    """The clients of the set matching `condition`, to lock (`FOR UPDATE`, pk order).
+
+    Take the pks (`values_list`) of the result: the lock lasts until the caller's
+    transaction ends.
+    """
     # Filter the given queryset itself when it can be locked as it is: PostgreSQL
     # plans `pk IN (subquery)` badly until statistics exist (seconds per 1,000 ids
     # right after a bulk load). A DISTINCT queryset (admin search across contacts)
@@ -29,11 +32,13 @@ def _lock(clients_queryset: QuerySet[Client], condition: Q | None = None) -> lis
         rows = Client.objects.filter(pk__in=rows.values("pk"))
     if condition is not None:
         rows = rows.filter(condition)
-    return list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+    return rows.select_for_update().order_by("pk")
 
 
-ACTIVE = Q(archived_at__isnull=True, is_deleted=False)
-NOT_ACTIVE = Q(archived_at__isnull=False) | Q(is_deleted=True)
+def _lock(clients_queryset: QuerySet[Client], condition: Q | None = None) -> list[int]:
+    """Lock the clients of `clients_queryset` matching `condition`; their pks."""
+    rows = clients_to_lock(clients_queryset, condition)
+    return list(rows.values_list("pk", flat=True))
 
 
 def _change_state(
@@ -90,7 +95,7 @@ def clients_delete(
     return _change_state(
         clients_queryset=clients_queryset,
         user=user,
-        condition=Q(is_deleted=False),
+        condition=NOT_DELETED,
         change=SoftStateQuerySet.soft_delete,
         activity_type_id=Activity.DELETE_CLIENT,
     )

@@ -1,17 +1,19 @@
-"""Client and group writes: the only code that changes them (API.md §6, §7, §10).
+"""Client writes: create, update, delete, the only code that changes a client.
 
-Services take data already checked by the input serializers
-(`ClientInputSerializer`, `BulkActionSerializer`, `GroupSettingInputSerializer`),
-run in one transaction, and write an activity for every client change.
+They take data already checked by the client input validation (the API's, which
+the admin and the CSV import call too), run in one transaction, write an activity
+for every client change, and raise Django's `ValidationError` for input the
+database refuses and `Refusal` for a client that may not be changed.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
 
+from clients.fields import SET_AS_SENT
 from clients.models import Activity, Client
 from clients.reference import as_country
 from clients.services.activities import _user_id, activity_record
@@ -19,50 +21,17 @@ from clients.services.bulk import clients_delete
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
 from companies.models import Company
-from config.api.errors import ApiError
+from config.errors import Refusal
 from contacts.services import contacts_sync
 
 DELETED_CLIENT_MESSAGE = (
     "Record is deleted and cannot be edited. Restore the record to enable editing"
 )
+NUMBER_TAKEN = "The number has already been taken."
+ID_NUMBER_TAKEN = "The id number has already been taken."
 
-# Model fields a client write may set (validated data keys).
-CLIENT_FIELDS = frozenset(
-    {
-        "name",
-        "website",
-        "private_notes",
-        "public_notes",
-        "industry_id",
-        "size_id",
-        "address1",
-        "address2",
-        "city",
-        "state",
-        "postal_code",
-        "country_id",
-        "phone",
-        "custom_value1",
-        "custom_value2",
-        "custom_value3",
-        "custom_value4",
-        "shipping_address1",
-        "shipping_address2",
-        "shipping_city",
-        "shipping_state",
-        "shipping_postal_code",
-        "shipping_country_id",
-        "vat_number",
-        "id_number",
-        "number",
-        "routing_id",
-        "classification",
-        "is_tax_exempt",
-        "has_valid_vat_number",
-        "group_settings",
-        "assigned_user",
-    }
-)
+# Model fields a client write sets as sent (validated data keys), from the spec.
+CLIENT_FIELDS = SET_AS_SENT
 
 
 # ---------------------------------------------------------------------------
@@ -82,7 +51,7 @@ def _apply(client: Client, data: Mapping[str, Any], company: Company) -> None:
 
 
 def _save(client: Client, **kwargs: Any) -> None:
-    """Save; the unique constraints' backstop answers 422, never 500.
+    """Save; a unique constraint's refusal is a ValidationError, never a 500.
 
     No savepoint: the error ends the caller's transaction, which rolls back whole.
     """
@@ -101,7 +70,7 @@ def _save(client: Client, **kwargs: Any) -> None:
 def client_create(
     *, company: Company, user: AbstractBaseUser | None, data: Mapping[str, Any]
 ) -> Client:
-    """Create a client with its contacts from validated input (API.md §6).
+    """Create a client with its contacts from validated input.
 
     The country defaults to the company's, the settings start from upstream's
     client defaults, and a missing or blank number is taken from the counter.
@@ -127,10 +96,12 @@ def client_create(
 def client_update(
     *, client: Client, user: AbstractBaseUser | None, data: Mapping[str, Any]
 ) -> Client:
-    """Change the fields that were sent (API.md §6); the rest keep their values.
+    """Change the fields that were sent; the rest keep their values.
 
-    A deleted client can't be edited (400); an archived one stays archived.
-    Settings are merged key by key; `number` blanked is taken from the counter.
+    A deleted client can't be edited (a 400 Refusal); an archived one stays
+    archived. Settings are merged key by key; `number` blanked is taken from the
+    counter. The client's row stays locked until the transaction ends, so its
+    contacts are synced under the lock.
     """
     locked: Client = (
         Client.objects.select_for_update(of=("self",))
@@ -138,7 +109,7 @@ def client_update(
         .get(pk=client.pk)
     )
     if locked.is_deleted:
-        raise ApiError(DELETED_CLIENT_MESSAGE, 400)
+        raise Refusal(DELETED_CLIENT_MESSAGE, 400)
     company = locked.company
     _apply(locked, data, company)
     if "settings" in data:
@@ -158,7 +129,3 @@ def client_delete(*, client: Client, user: AbstractBaseUser | None) -> int:
     return clients_delete(
         clients_queryset=Client.objects.filter(pk=client.pk), user=user
     )
-
-
-NUMBER_TAKEN = "The number has already been taken."
-ID_NUMBER_TAKEN = "The id number has already been taken."

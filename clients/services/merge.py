@@ -1,23 +1,24 @@
-"""Merging two clients: `POST /clients/{id}/{mergeable_id}/merge` (API.md §9)."""
+"""Merging two clients: one keeps the other's money, contacts, documents and log."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from clients.models import Activity, Client, LedgerEntry, display_name
-from config.api.errors import ApiError, NotFoundError
+from clients.services.activities import activities_move, activity_record
+from config.db import NOT_DELETED
+from config.errors import NotFound, Refusal
 from contacts.models import ClientContact
-from documents.models import Document
+from documents.services import documents_move
 
 SAME_CLIENT_MESSAGE = "Attempting to merge the same client is not possible."
 NOT_FOUND_MESSAGE = "Client not found"
 
 
 def client_display_name(client: Client) -> str:
-    """The client's `display_name` (API.md §4), reading at most its first contact.
+    """The client's `display_name`, reading at most its first contact.
 
     Only the first live contact (primary first) can matter, so the rest are never
     loaded, whatever their number.
@@ -25,7 +26,7 @@ def client_display_name(client: Client) -> str:
     if len(client.name) > 1:
         return display_name(client, [])
     first = (
-        ClientContact.objects.filter(client_id=client.pk, is_deleted=False)
+        ClientContact.objects.filter(NOT_DELETED, client_id=client.pk)
         .order_by("-is_primary", "id")
         .only("first_name", "last_name", "email")
         .first()
@@ -47,18 +48,18 @@ def _contacts_move(*, primary: Client, merged: Client) -> None:
     """
     now = timezone.now()
     email_taken = (
-        ClientContact.objects.filter(client_id=primary.pk, is_deleted=False)
+        ClientContact.objects.filter(NOT_DELETED, client_id=primary.pk)
         .alias(email_key=_email_key(F("email")))
         .filter(email_key=_email_key(OuterRef("email")))
     )
     (
-        ClientContact.objects.filter(client_id=merged.pk, is_deleted=False)
+        ClientContact.objects.filter(NOT_DELETED, client_id=merged.pk)
         .alias(email_key=_email_key(F("email")))
         .exclude(email_key="")
         .exclude(Exists(email_taken))
         .update(client_id=primary.pk, is_primary=False, updated_at=now)
     )
-    live = ClientContact.objects.filter(client_id=primary.pk, is_deleted=False)
+    live = ClientContact.objects.filter(NOT_DELETED, client_id=primary.pk)
     oldest = live.order_by("id").values("pk")[:1]
     (
         ClientContact.objects.filter(pk=Subquery(oldest))
@@ -68,7 +69,11 @@ def _contacts_move(*, primary: Client, merged: Client) -> None:
 
 
 def _locked_pair(*, primary: Client, merged: Client) -> tuple[Client, Client]:
-    """Both clients re-read under a row lock (in id order, so merges can't deadlock)."""
+    """Both clients re-read under a row lock (in id order, so merges can't deadlock).
+
+    The primary gone is a 404 Refusal; the merged one gone (or another company's)
+    a 400 with the same message.
+    """
     rows = {
         client.pk: client
         for client in Client.objects.select_for_update()
@@ -76,9 +81,9 @@ def _locked_pair(*, primary: Client, merged: Client) -> tuple[Client, Client]:
         .order_by("pk")
     }
     if primary.pk not in rows:
-        raise NotFoundError(NOT_FOUND_MESSAGE)
+        raise NotFound(NOT_FOUND_MESSAGE)
     if merged.pk not in rows:
-        raise ApiError(NOT_FOUND_MESSAGE)
+        raise Refusal(NOT_FOUND_MESSAGE)
     return rows[primary.pk], rows[merged.pk]
 
 
@@ -94,11 +99,10 @@ def client_merge(
     over; an activity notes the merge.
     """
     if primary.pk == merged.pk:
-        raise ApiError(SAME_CLIENT_MESSAGE)
+        raise Refusal(SAME_CLIENT_MESSAGE)
     primary, merged = _locked_pair(primary=primary, merged=merged)
     merged_name = client_display_name(merged)
     now = timezone.now()
-    user_id = user.pk if user is not None else None
 
     primary.balance += merged.balance
     primary.paid_to_date += merged.paid_to_date
@@ -115,14 +119,11 @@ def client_merge(
     )
 
     _contacts_move(primary=primary, merged=merged)
-    Document.objects.filter(
-        owner_type=ContentType.objects.get_for_model(Client), owner_id=merged.pk
-    ).update(owner_id=primary.pk, updated_at=now)
-    Activity.objects.filter(client_id=merged.pk).update(client_id=primary.pk)
-    Activity.objects.create(
-        company_id=primary.company_id,
-        user_id=user_id,
+    documents_move(from_owner=merged, to_owner=primary, at=now)
+    activities_move(from_client=merged, to_client=primary)
+    activity_record(
         client=primary,
+        user=user,
         activity_type_id=Activity.MERGE_CLIENT,
         notes=f"Merged {merged_name}",
     )

@@ -1,4 +1,4 @@
-"""How a client number is written from a counter and a pattern (API.md §6 `number`).
+"""How a client number is written from a counter and a pattern.
 
 Placeholders: `{$counter}` (also `{$client_counter}`), `{$year}` and
 `{$date:<PHP date format>}`. Pure functions, no database: `numbering` takes the

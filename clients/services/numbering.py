@@ -1,4 +1,4 @@
-"""Client numbers from the company's counter (API.md §6 `number`).
+"""Client numbers from the company's counter (a client sent without a `number`).
 
 A number is taken inside the creating transaction while the company row is locked
 (`SELECT ... FOR UPDATE`), so concurrent creates on PostgreSQL queue for the counter
@@ -6,9 +6,9 @@ and never pick the same number; the unique constraint on (company, number) is th
 backstop. On SQLite every write transaction is already exclusive.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from clients.models import Client
 from clients.services.number_format import number_fill, number_template

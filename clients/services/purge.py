@@ -1,4 +1,10 @@
-"""Purging a client: the hard delete behind `POST /clients/{id}/purge` (API.md §9)."""
+"""Purging clients: the hard delete of clients with everything of theirs.
+
+One set-based implementation (`clients_purge`) serves the API's purge of one
+client, the admin's purge of a selection and `manage.py purge_deleted_clients`
+(in batches): a fixed number of queries whatever the number of clients, their
+contacts, activities, ledger rows and documents.
+"""
 
 import logging
 from collections.abc import Callable
@@ -6,54 +12,25 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 
 from clients.models import Client
+from clients.services.bulk import clients_to_lock
 from companies.models import Company
-from config.api.errors import NotFoundError
+from config.db import DELETED
+from config.errors import NotFound
 from contacts.models import ClientContact
 from documents.models import Document
-from documents.services import stored_files_delete_on_commit
+from documents.services import (
+    documents_owned_by,
+    stored_files_delete_on_commit,
+    stored_files_of,
+)
 
 logger = logging.getLogger("clients")
 
 NOT_FOUND_MESSAGE = "Client not found"
-
-
-@transaction.atomic
-def client_purge(*, client: Client, user: AbstractBaseUser | None) -> None:
-    """Hard-delete a client with its contacts, activities, ledger and documents.
-
-    Set-based: the number of queries does not grow with the client's rows. The
-    stored files are deleted only once the transaction commits, so a failure
-    leaves rows and files exactly as they were. A client already gone (purged or
-    merged by a concurrent request) is a 404.
-    """
-    locked = Client.objects.select_for_update().filter(
-        pk=client.pk, company_id=client.company_id
-    )
-    if not list(locked.values_list("pk", flat=True)):
-        raise NotFoundError(NOT_FOUND_MESSAGE)
-    documents = Document.objects.filter(
-        owner_type=ContentType.objects.get_for_model(Client), owner_id=client.pk
-    )
-    paths: list[str] = []
-    for path, preview in documents.values_list("path", "preview"):
-        paths.extend([path, preview])
-    # The cascade removes contacts, activities, ledger rows and documents (the
-    # generic relation) with one DELETE per related table, whatever their number.
-    Client.objects.filter(pk=client.pk).order_by().delete()
-    stored_files_delete_on_commit(paths)
-    logger.info(
-        "Client %s of company %s purged by user %s",
-        client.pk,
-        client.company_id,
-        getattr(user, "pk", None),
-    )
-
-
 DEFAULT_BATCH_SIZE = 500
 
 
@@ -73,22 +50,62 @@ class PurgeCounts:
         )
 
 
+@transaction.atomic
+def clients_purge(
+    *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None = None
+) -> PurgeCounts:
+    """Hard-delete the clients of the set with their contacts, activities, ledger
+    and documents; the stored files are deleted once the transaction commits.
+
+    The clients are locked first, so a client purged or merged meanwhile by
+    another request is simply not counted. A failure leaves rows and files
+    exactly as they were.
+    """
+    rows = list(clients_to_lock(clients_queryset).values_list("pk", "company_id"))
+    if not rows:
+        return PurgeCounts()
+    pks = [pk for pk, _ in rows]
+    paths = stored_files_of(documents_owned_by(Client, pks))
+    # The cascade removes contacts, activities, ledger rows and documents (the
+    # generic relation) with one DELETE per related table, whatever their number,
+    # and counts what it removed.
+    _, deleted = Client.objects.filter(pk__in=pks).order_by().delete()
+    stored_files_delete_on_commit(paths)
+    # A purge someone asked for (API, admin) is logged client by client; the
+    # command reports on its own output, and its progress bar must stay readable.
+    if user is not None:
+        for pk, company_id in rows:
+            logger.info(
+                "Client %s of company %s purged by user %s", pk, company_id, user.pk
+            )
+    return PurgeCounts(
+        clients=deleted.get(Client._meta.label, 0),
+        contacts=deleted.get(ClientContact._meta.label, 0),
+        documents=deleted.get(Document._meta.label, 0),
+    )
+
+
+def client_purge(*, client: Client, user: AbstractBaseUser | None) -> None:
+    """Purge one client (`clients_purge`); one already gone (purged or merged by
+    a concurrent request) is a 404 Refusal."""
+    purged = clients_purge(
+        clients_queryset=Client.objects.filter(
+            pk=client.pk, company_id=client.company_id
+        ),
+        user=user,
+    )
+    if not purged.clients:
+        raise NotFound(NOT_FOUND_MESSAGE)
+
+
 def clients_deleted_before(
     *, cutoff: datetime, company: Company | None = None
 ) -> QuerySet[Client]:
     """Clients deleted before `cutoff` (deleting stamps `archived_at`)."""
-    clients: QuerySet[Client] = Client.objects.filter(
-        is_deleted=True, archived_at__lt=cutoff
-    )
+    clients: QuerySet[Client] = Client.objects.filter(DELETED, archived_at__lt=cutoff)
     if company is not None:
         clients = clients.filter(company=company)
     return clients
-
-
-def _documents_of(pks: list[int]) -> QuerySet[Document]:
-    return Document.objects.filter(
-        owner_type=ContentType.objects.get_for_model(Client), owner_id__in=pks
-    )
 
 
 def clients_purge_counts(*, clients_queryset: QuerySet[Client]) -> PurgeCounts:
@@ -97,32 +114,8 @@ def clients_purge_counts(*, clients_queryset: QuerySet[Client]) -> PurgeCounts:
     return PurgeCounts(
         clients=clients_queryset.count(),
         contacts=ClientContact.objects.filter(client_id__in=pks).count(),
-        documents=_documents_of(list(pks.values_list("pk", flat=True))).count(),
+        documents=documents_owned_by(Client, pks).count(),
     )
-
-
-@transaction.atomic
-def clients_purge(*, clients_queryset: QuerySet[Client]) -> PurgeCounts:
-    """Hard-delete a set of clients like `client_purge` does one: contacts,
-    activities, ledger and documents go with them, and the stored files are
-    deleted once the transaction commits. Set-based: a fixed number of queries."""
-    pks = list(
-        Client.objects.filter(pk__in=clients_queryset.order_by().values("pk"))
-        .select_for_update()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if not pks:
-        return PurgeCounts()
-    documents = _documents_of(pks)
-    paths: list[str] = []
-    for path, preview in documents.values_list("path", "preview"):
-        paths.extend([path, preview])
-    contacts = ClientContact.objects.filter(client_id__in=pks).count()
-    document_count = len(paths) // 2
-    Client.objects.filter(pk__in=pks).order_by().delete()
-    stored_files_delete_on_commit(paths)
-    return PurgeCounts(clients=len(pks), contacts=contacts, documents=document_count)
 
 
 def clients_purge_in_batches(
@@ -142,7 +135,6 @@ def clients_purge_in_batches(
             return total
         # Re-applying the set's filter inside the batch keeps a client restored
         # meanwhile out of the purge.
-        done = clients_purge(clients_queryset=clients_queryset.filter(pk__in=batch))
-        total += done
+        total += clients_purge(clients_queryset=clients_queryset.filter(pk__in=batch))
         if progress is not None:
             progress(len(batch))

@@ -1,4 +1,4 @@
-"""Typing of client and group `settings` (API.md §6), and the settings chain.
+"""Typing of client and group `settings`, and the settings chain.
 
 The rules come from column `client_validation` of `reference/settings_casts.csv`
 (upstream's `ClientGroupSettingsSaver`): incoming settings are checked key by key,

@@ -1,20 +1,20 @@
-"""API errors with the upstream body shape `{"message": ..., "errors": {}}`."""
+"""API errors with the upstream body shape `{"message": ..., "errors": {}}`.
+
+They are `Refusal`s (config.errors) that DRF also knows as `APIException`s, so the
+exception handler answers them like the services' refusals.
+"""
 
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from config.errors import Refusal
 
-class ApiError(APIException):
+
+class ApiError(Refusal, APIException):
     """An error answered as `{"message": message, "errors": {}}` with a given status."""
 
     status_code: int = status.HTTP_400_BAD_REQUEST
     default_detail = "Bad request"
-
-    def __init__(self, message: str, status_code: int | None = None) -> None:
-        super().__init__(detail=message)
-        self.message = message
-        if status_code is not None:
-            self.status_code = status_code
 
 
 class NotFoundError(ApiError):

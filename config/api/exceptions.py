@@ -1,4 +1,8 @@
-"""One exception handler, so every API error has the body `{"message", "errors"}`."""
+"""One exception handler, so every API error has the body `{"message", "errors"}`.
+
+Services raise Django's `ValidationError` (422) and `config.errors.Refusal` (its
+own status); the API layer raises DRF's exceptions. All get the same shape.
+"""
 
 import logging
 from typing import Any
@@ -10,11 +14,12 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from config.api.errors import ApiError
+from config.errors import Refusal, validation_messages
 
 logger = logging.getLogger("config.api")
 
@@ -66,7 +71,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status.HTTP_422_UNPROCESSABLE_ENTITY,
             flatten_errors(exc.detail),
         )
-    if isinstance(exc, ApiError):
+    if isinstance(exc, DjangoValidationError):
+        return error_response(
+            VALIDATION_MESSAGE,
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            validation_messages(exc),
+        )
+    if isinstance(exc, Refusal):
         return error_response(exc.message, exc.status_code)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         message = "Invalid token"

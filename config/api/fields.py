@@ -14,39 +14,6 @@ def unix_time(value: datetime | None) -> int:
     return int(value.timestamp()) if value else 0
 
 
-class UnixTimestampField(serializers.Field):
-    """Read-only datetime shown as unix seconds (0 when unset)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, value: datetime | None) -> int:
-        return unix_time(value)
-
-
-class HashidField(serializers.Field):
-    """An integer primary key shown and read as a hashid; `""` and null mean no id."""
-
-    default_error_messages = {"invalid": "The {field_name} is invalid."}
-
-    def to_representation(self, value: int | None) -> str:
-        return encode_id(value)
-
-    def to_internal_value(self, data: Any) -> int | None:
-        if data in ("", None):
-            return None
-        pk = decode_id(data)
-        if pk is None:
-            self.fail("invalid", field_name=(self.field_name or "id").replace("_", " "))
-        return pk
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data in ("", None) and not self.required:
-            return True, None
-        return super().validate_empty_values(data)
-
-
 class HashidRelatedField(serializers.RelatedField):
     """A foreign key given as a hashid, resolved inside the request's company.
 

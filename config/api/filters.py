@@ -13,7 +13,7 @@ from config.api.hashids import decode_id
 
 
 class HashidFilter(django_filters.CharFilter):
-    """Filter on a hashed id; an undecodable value matches nothing (API.md §3)."""
+    """Filter on a hashed id; an undecodable value matches nothing."""
 
     def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
         if value in ("", None):
@@ -25,7 +25,9 @@ class HashidFilter(django_filters.CharFilter):
 
 
 def filters_sent(request: Request, filterset_class: Any) -> bool:
-    """Whether the query string names any filter of the FilterSet."""
+    """Whether the query string names any filter of the FilterSet (a list without
+    any can skip building and validating the FilterSet's form, a large share of a
+    list request)."""
     return any(name in request.query_params for name in filterset_class.base_filters)
 
 
@@ -35,12 +37,6 @@ class ApiFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
     def filter_queryset(
         self, request: Request, queryset: QuerySet[Any], view: Any
     ) -> QuerySet[Any]:
-        filterset_class = self.get_filterset_class(view, queryset)
-        unfiltered = getattr(filterset_class, "unfiltered", None)
-        if unfiltered is not None and not filters_sent(request, filterset_class):
-            # No filter parameter at all (the default list page): skip building and
-            # validating the FilterSet's form, a large share of a list request.
-            return unfiltered(queryset)
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset

@@ -11,14 +11,20 @@ among its parameters, then runs it with real values through the connection's cur
 (so query logging and `django_assert_num_queries` still see it). The columns go
 through the ORM's own converters, except datetimes on SQLite, which a C parser reads.
 The SQL is always the ORM's; only `LIMIT %s OFFSET %s` is appended for paged reads.
+
+`PreparedRead` wraps one for model instances. With `settings.PREPARED_READS` off
+(`PREPARED_READS=false`) both run their querysets through the ORM instead, which
+gives the same rows with the same number of queries.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from threading import Lock
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import DateTimeField, Model, QuerySet
 from django.db.models.base import ModelState
@@ -28,6 +34,17 @@ from django.db.models.expressions import BaseExpression
 _INT_MARKER_BASE = -(2**62)
 _STR_MARKER = "\x00prepared-marker-{}\x00"
 Converter = Callable[[Any, Any, Any], Any]
+M = TypeVar("M", bound=Model)
+
+ROUTERS_REFUSED = (
+    "Prepared reads always run on the 'default' database and would bypass "
+    "DATABASE_ROUTERS; set PREPARED_READS=false to read through the ORM."
+)
+
+
+def prepared_reads_on() -> bool:
+    """Whether reads run as prepared queries (`PREPARED_READS`, default on)."""
+    return bool(getattr(settings, "PREPARED_READS", True))
 
 
 def _bucket(length: int) -> int:
@@ -70,8 +87,9 @@ class PreparedQuery:
 
     `build` takes the parameters by keyword and returns the queryset, usually a
     `values_list()`; integer, string and list-of-integer parameters may appear
-    anywhere a lookup takes a value. With `paged=True` the call also takes `limit`
-    and `offset`.
+    anywhere a lookup takes a value. A list parameter must be an `__in` filter
+    every row has to match: an empty list answers no rows, without a query. With
+    `paged=True` the call also takes `limit` and `offset`.
     """
 
     def __init__(
@@ -84,12 +102,20 @@ class PreparedQuery:
 
     def rows(self, **values: Any) -> list[list[Any]]:
         """Run the query with `values`; rows as lists of converted column values."""
-        connection = connections[DEFAULT_DB_ALIAS]
+        limit = offset = 0
         if self.paged:
             limit, offset = int(values.pop("limit")), int(values.pop("offset"))
         for name, value in values.items():
             if not isinstance(value, int | str | list):
                 raise TypeError(f"{name}: a prepared query binds int, str or list.")
+        if any(isinstance(value, list) and not value for value in values.values()):
+            return []  # `IN ()`: nothing can match, and nothing to compile
+        if not prepared_reads_on():
+            queryset = self.build(**values)
+            if self.paged:
+                queryset = queryset[offset : offset + limit]
+            return [list(row) for row in queryset]
+        connection = connections[DEFAULT_DB_ALIAS]
         shape = tuple(
             sorted(
                 (name, _bucket(len(value)) if isinstance(value, list) else type(value))
@@ -127,6 +153,8 @@ class PreparedQuery:
     def _compile(
         self, connection: Any, key: tuple[Any, ...], shape: tuple[Any, ...]
     ) -> _Compiled:
+        if settings.DATABASE_ROUTERS:
+            raise ImproperlyConfigured(ROUTERS_REFUSED)
         markers: dict[Any, tuple[str, int | None]] = {}
         arguments: dict[str, Any] = {}
         for name, kind in shape:
@@ -192,12 +220,54 @@ def instance_from_row(
 ) -> Any:
     """A saved instance from already-converted column values, built without
     `Model.__init__` (which costs more than reading the row); only for rows that
-    hold every concrete column."""
+    hold every concrete column, and nothing else (annotations are the caller's)."""
     obj = model.__new__(model)
-    # `values` may go on past the columns (annotations); those are the caller's.
-    obj.__dict__.update(zip(names, values, strict=False))
+    obj.__dict__.update(zip(names, values, strict=True))
     state = ModelState()
     state.adding = False
     state.db = DEFAULT_DB_ALIAS
     obj._state = state
     return obj
+
+
+class PreparedRead(Generic[M]):
+    """Instances of `model` from the queryset `build(**values)` returns (ordered,
+    unsliced), with its `annotations` set as attributes.
+
+    Prepared, the queryset is compiled once as a `values_list` of every concrete
+    column then the annotations; with `PREPARED_READS` off it is run as it is.
+    """
+
+    def __init__(
+        self,
+        model: type[M],
+        build: Callable[..., QuerySet[M]],
+        *,
+        annotations: tuple[str, ...] = (),
+        paged: bool = False,
+    ) -> None:
+        self.model = model
+        self.build = build
+        self.columns = attnames(model)
+        self.annotations = annotations
+        self.paged = paged
+        self.query = PreparedQuery(self._values, paged=paged)
+
+    def _values(self, **values: Any) -> QuerySet[Any]:
+        return self.build(**values).values_list(*self.columns, *self.annotations)
+
+    def __call__(self, **values: Any) -> list[M]:
+        """The instances for `values` (and `limit`/`offset` when paged)."""
+        if prepared_reads_on():
+            return [self._instance(row) for row in self.query.rows(**values)]
+        if self.paged:
+            limit, offset = int(values.pop("limit")), int(values.pop("offset"))
+            return list(self.build(**values)[offset : offset + limit])
+        return list(self.build(**values))
+
+    def _instance(self, row: list[Any]) -> M:
+        count = len(self.columns)
+        instance: M = instance_from_row(self.model, self.columns, row[:count])
+        for name, value in zip(self.annotations, row[count:], strict=True):
+            setattr(instance, name, value)
+        return instance

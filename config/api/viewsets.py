@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from companies.models import Company, Membership
 from config.api.errors import NotFoundError
 from config.api.hashids import decode_id
+from config.api.pagination import EnvelopePagination
 from config.api.permissions import EntityPermission
 
 
@@ -26,12 +27,16 @@ class CompanyScopedViewSet(viewsets.GenericViewSet):
     lookup_url_kwarg = "id"
     lookup_value_regex = "[^/]+"
 
+    @property
+    def paginator(self) -> EnvelopePagination:
+        paginator = super().paginator
+        assert isinstance(paginator, EnvelopePagination)
+        return paginator
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         # Before the action: bulk actions page their answer after they write.
-        check_query = getattr(self.paginator, "check_query", None)
-        if callable(check_query):
-            check_query(request)
+        self.paginator.check_query(request)
 
     @property
     def company(self) -> Company:
@@ -49,7 +54,15 @@ class CompanyScopedViewSet(viewsets.GenericViewSet):
         return context
 
     def get_object(self) -> Any:
+        """The row of the path as the API shows it (`find_object`), or 404."""
         return self.get_object_by_hashid(self.kwargs.get(self.lookup_url_kwarg, ""))
+
+    def get_write_object(self) -> Any:
+        """The row of the path to write: looked up in `get_queryset()` itself, so a
+        view that reads through a selector still writes the scoped row."""
+        return self.get_object_by_hashid(
+            self.kwargs.get(self.lookup_url_kwarg, ""), queryset=self.get_queryset()
+        )
 
     def get_object_by_hashid(
         self,
@@ -59,17 +72,21 @@ class CompanyScopedViewSet(viewsets.GenericViewSet):
     ) -> Model:
         """One of the company's rows by hashid, or 404 with the resource's message."""
         pk = decode_id(hashid)
-        obj = self.find_object(pk, queryset) if pk is not None else None
+        obj: Model | None = None
+        if pk is not None:
+            obj = self.find_object(pk) if queryset is None else first(queryset, pk)
         if obj is None:
             raise NotFoundError(message or self.not_found_message)
         self.check_object_permissions(self.request, obj)
         return obj
 
-    def find_object(
-        self, pk: int, queryset: QuerySet[Any] | None = None
-    ) -> Model | None:
-        """The row of `pk` in `queryset` (default: `get_queryset()`), or None."""
-        source = self.get_queryset() if queryset is None else queryset
-        # `[:1]` rather than `.first()`: no ORDER BY to build for a primary-key lookup.
-        rows = list(source.filter(pk=pk)[:1])
-        return rows[0] if rows else None
+    def find_object(self, pk: int) -> Model | None:
+        """The row of `pk` as the API shows it (default: in `get_queryset()`)."""
+        return first(self.get_queryset(), pk)
+
+
+def first(queryset: QuerySet[Any], pk: int) -> Any:
+    """The row of `pk` in `queryset`, or None."""
+    # `[:1]` rather than `.first()`: no ORDER BY to build for a primary-key lookup.
+    rows = list(queryset.filter(pk=pk)[:1])
+    return rows[0] if rows else None

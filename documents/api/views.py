@@ -1,40 +1,47 @@
-"""Document endpoints (API.md §8): upload to a client, list, show, download, edit,
-delete and bulk delete.
+"""Document endpoints: upload to a client, list, show, download, edit, delete and
+bulk delete.
 
 Documents follow the permissions of the client they belong to: `view_client` sees
 every document of the company, `edit_client` changes any of them; without those a
 member sees and changes the documents they uploaded or are assigned to, and those of
-the clients they made or are assigned to.
+the clients they made or are assigned to (`document_access`).
 """
 
 import logging
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.decorators import action
 from rest_framework.parsers import DataAndFiles
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.api.outputs import ClientSerializer
 from clients.models import Client
-from clients.selectors import clients_of, editable_by
+from clients.selectors import client_type_id, clients_of, own_clients
+from companies.models import Membership
 from config.api import examples
+from config.api.bulk import AnswerReader, BulkMixin, BulkService
 from config.api.errors import NotFoundError
+from config.api.mixins import DestroyMixin, ListMixin, RetrieveMixin, UpdateMixin
+from config.api.pagination import queryset_page
 from config.api.parsers import (
     PhpMultiPartParser,
     nest_php_keys,
 )
 from config.api.permissions import EntityPermission, request_membership
 from config.api.schema import error_response
-from config.api.viewsets import CompanyScopedViewSet
+from config.db import SoftStateQuerySet
 from documents.api.filters import DocumentFilterSet
 from documents.api.serializers import (
     DocumentBulkSerializer,
@@ -80,22 +87,38 @@ UPLOAD_RESPONSES = {
     405: error_response("A `_method` other than PUT or POST."),
 }
 
-BULK_ACTIONS = {
-    "delete": documents_delete,
-    "archive": documents_archive,
-    "restore": documents_restore,
+
+def _soft(rows: QuerySet[Any]) -> SoftStateQuerySet[Document]:
+    assert isinstance(rows, SoftStateQuerySet)
+    return rows
+
+
+# The set-based document writes of `POST /documents/bulk`, by action name.
+BULK_SERVICES: dict[str, BulkService] = {
+    "delete": lambda rows, run: documents_delete(documents=rows),
+    "archive": lambda rows, run: documents_archive(documents=_soft(rows)),
+    "restore": lambda rows, run: documents_restore(documents=_soft(rows)),
 }
-
-
-def client_type() -> ContentType:
-    """The content type of clients (cached by Django after the first lookup)."""
-    return ContentType.objects.get_for_model(Client)
 
 
 def visible_clients(request: Request) -> QuerySet[Client]:
     """The company's clients the member may see (all with `view_client`)."""
     membership = request_membership(request)
     return clients_of(company=membership.company, membership=membership)
+
+
+def document_access(membership: Membership, action: str) -> Q:
+    """The documents a member may `action` ("view" or "edit"): all of the
+    company's with `<action>_client`; else those they uploaded or are assigned to,
+    and those of the clients they made or are assigned to."""
+    if membership.can(action, "client"):
+        return Q()
+    user_id = membership.user_id
+    return (
+        Q(user_id=user_id)
+        | Q(assigned_user_id=user_id)
+        | Q(owner_type_id=client_type_id(), owner_id__in=own_clients(membership))
+    )
 
 
 class DocumentPermission(EntityPermission):
@@ -109,10 +132,8 @@ class DocumentPermission(EntityPermission):
             return False
         membership = request_membership(request)
         return (
-            obj.owner_type_id == client_type().pk
-            and clients_of(company=membership.company, membership=membership)
-            .filter(editable_by(membership), pk=obj.owner_id)
-            .exists()
+            obj.owner_type_id == client_type_id()
+            and own_clients(membership).filter(pk=obj.owner_id).exists()
         )
 
 
@@ -150,37 +171,8 @@ def _uploads(data: Any) -> list[Any]:
     return list(raw) if isinstance(raw, list) else [raw]
 
 
-class DocumentViewSet(CompanyScopedViewSet):
-    """`/documents`: list, show, download, rename/publish, delete, bulk."""
-
-    permission_classes = [IsAuthenticated, DocumentPermission]
-    permission_entity = "client"
-    not_found_message = DOCUMENT_NOT_FOUND
-    serializer_class = DocumentSerializer
-    filterset_class = DocumentFilterSet
-
-    @property
-    def permission_action(self) -> str | None:
-        # Bulk is a POST that changes rows, not a create.
-        return "edit" if self.action == "bulk" else None
-
-    def get_queryset(self) -> QuerySet[Document]:
-        membership = self.membership
-        documents = Document.objects.filter(company=self.company)
-        if membership.can("view", "client"):
-            return documents
-        user_id = membership.user_id
-        own_clients = visible_clients(self.request)
-        return documents.filter(
-            Q(user_id=user_id)
-            | Q(assigned_user_id=user_id)
-            | Q(owner_type=client_type(), owner_id__in=own_clients)
-        )
-
-    def _render(self, document: Document) -> dict[str, Any]:
-        return document_representation(document, self.request)
-
-    @extend_schema(
+@extend_schema_view(
+    list=extend_schema(
         summary="List documents",
         description=(
             "A page of the documents of the company's clients the member may "
@@ -189,23 +181,15 @@ class DocumentViewSet(CompanyScopedViewSet):
             "malformed filter or sort."
         ),
         examples=examples.DOCUMENT_LIST,
-    )
-    def list(self, request: Request) -> Response:
-        documents = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(documents)
-        return self.get_paginated_response([self._render(d) for d in page or []])
-
-    @extend_schema(
+    ),
+    retrieve=extend_schema(
         summary="Show a document",
         description=(
             "One document; its `url` downloads the file. Errors: 404 `Document "
             "not found` for an unknown id."
         ),
-    )
-    def retrieve(self, request: Request, id: str) -> Response:
-        return Response({"data": self._render(self.get_object())})
-
-    @extend_schema(
+    ),
+    update=extend_schema(
         summary="Rename a document or change is_public",
         description=(
             "Writes `name` and/or `is_public`; nothing else of a document "
@@ -214,27 +198,69 @@ class DocumentViewSet(CompanyScopedViewSet):
         ),
         request=DocumentUpdateSerializer,
         examples=examples.DOCUMENT_UPDATE,
-    )
-    def update(self, request: Request, id: str) -> Response:
-        document = self.get_object()
-        serializer = DocumentUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        document = document_update(document=document, **serializer.validated_data)
-        return Response({"data": self._render(document)})
-
-    @extend_schema(
+    ),
+    destroy=extend_schema(
         summary="Delete a document and its stored file",
         description=(
             "Removes the document and, once that is committed, its file; answers "
             "the document as it was, with `is_deleted` true. Errors: 404 for an "
             "unknown id."
         ),
-    )
-    def destroy(self, request: Request, id: str) -> Response:
-        document = self.get_object()
-        body = self._render(document)
-        document_delete(document=document)
-        return Response({"data": {**body, "is_deleted": True}})
+    ),
+    bulk=extend_schema(
+        operation_id="documents_bulk",
+        summary="Bulk delete, archive or restore documents",
+        description=(
+            "Up to 5,000 ids; documents the member may not change are skipped. "
+            "Answers the documents asked for that remain, in the list envelope. "
+            "Errors: 422 and nothing changed when an id is not one of the "
+            "company's documents or the action is unknown."
+        ),
+        request=DocumentBulkSerializer,
+        responses=DocumentSerializer(many=True),
+        examples=examples.DOCUMENT_BULK,
+    ),
+)
+class DocumentViewSet(ListMixin, RetrieveMixin, UpdateMixin, DestroyMixin, BulkMixin):
+    """`/documents`: list, show, download, rename/publish, delete, bulk."""
+
+    model = Document
+    permission_classes = [IsAuthenticated, DocumentPermission]
+    permission_entity = "client"
+    not_found_message = DOCUMENT_NOT_FOUND
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilterSet
+    input_serializer_class = DocumentUpdateSerializer
+    bulk_services = BULK_SERVICES
+    bulk_lists_only = True
+
+    def get_queryset(self) -> QuerySet[Document]:
+        """The company's documents the member may see."""
+        documents: QuerySet[Document] = Document.objects.filter(company=self.company)
+        return documents.filter(document_access(self.membership, "view"))
+
+    def represent(self, row: Document) -> dict[str, Any]:
+        return document_representation(row, self.request)
+
+    def perform_update(self, row: Document, data: dict[str, Any]) -> Document:
+        return document_update(document=row, **data)
+
+    def perform_destroy(self, row: Document) -> None:
+        document_delete(document=row)
+        # The answer shows the document as it was, marked deleted.
+        row.is_deleted = True
+
+    def editable_rows(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        """The documents the member may see and change (others are skipped)."""
+        membership = self.membership
+        return rows.filter(document_access(membership, "view")).filter(
+            document_access(membership, "edit")
+        )
+
+    def bulk_answer(self, pks: list[int]) -> AnswerReader:
+        """The documents asked for that remain, filtered and sorted as a list."""
+        remaining = self.filter_queryset(self.get_queryset().filter(pk__in=pks))
+        return lambda window: queryset_page(remaining, window)
 
     @extend_schema(
         operation_id="documents_download",
@@ -273,46 +299,3 @@ class DocumentViewSet(CompanyScopedViewSet):
         )
         response["Cache-Control"] = "private, no-store"
         return response
-
-    @extend_schema(
-        operation_id="documents_bulk",
-        summary="Bulk delete, archive or restore documents",
-        description=(
-            "Up to 5,000 ids; documents the member may not change are skipped. "
-            "Answers the documents asked for that remain, in the list envelope. "
-            "Errors: 422 and nothing changed when an id is not one of the "
-            "company's documents or the action is unknown."
-        ),
-        request=DocumentBulkSerializer,
-        responses=DocumentSerializer(many=True),
-        examples=examples.DOCUMENT_BULK,
-    )
-    @action(detail=False, methods=["post"])
-    def bulk(self, request: Request) -> Response:
-        data = dict(request.data)
-        data.setdefault("action", request.query_params.get("action", ""))
-        serializer = DocumentBulkSerializer(
-            data=data, context={"company": self.company}
-        )
-        serializer.is_valid(raise_exception=True)
-        pks: list[int] = serializer.validated_data["ids"]
-        editable = self._editable(self.get_queryset().filter(pk__in=pks))
-        BULK_ACTIONS[serializer.validated_data["action"]](documents=editable)
-        remaining = self.filter_queryset(self.get_queryset().filter(pk__in=pks))
-        page = self.paginate_queryset(remaining)
-        return self.get_paginated_response([self._render(d) for d in page or []])
-
-    def _editable(self, documents: QuerySet[Document]) -> Any:
-        """The documents the member may change (others are skipped)."""
-        membership = self.membership
-        if membership.can("edit", "client"):
-            return documents
-        user_id = membership.user_id
-        own_clients = clients_of(company=self.company, membership=membership).filter(
-            editable_by(membership)
-        )
-        return documents.filter(
-            Q(user_id=user_id)
-            | Q(assigned_user_id=user_id)
-            | Q(owner_type=client_type(), owner_id__in=own_clients)
-        )

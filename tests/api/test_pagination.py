@@ -1,7 +1,12 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
-from config.api.hashids import decode_id
-from tests.factories import MembershipFactory
+from clients.models import Activity, Client
+from companies.models import Membership
+from config.api.hashids import decode_id, encode_id
+from config.api.pagination import KeysetPage, Page, PageWindow, queryset_page
+from documents.models import Document
+from tests.factories import ClientFactory, MembershipFactory
 
 pytestmark = pytest.mark.urls("tests.api.urls")
 URL = "/api/v1/test-memberships"
@@ -112,3 +117,58 @@ def test_after_with_a_sort_is_a_422(api, five_members):
     response = api.get(URL, {"after": "", "sort": "id|desc"})
     assert response.status_code == 422
     assert "sort" in response.json()["errors"]
+
+
+def test_a_window_reads_page_and_per_page_as_a_limit_and_offset():
+    window = PageWindow(per_page=7, page=3)
+    assert (window.limit, window.offset, window.keyset) == (7, 14, False)
+    assert PageWindow(per_page=7, after=0).keyset
+
+
+def test_a_queryset_page_is_counted_or_keyset(five_members):
+    members = Membership.objects.filter(company=five_members.company).order_by("pk")
+    pks = list(members.values_list("pk", flat=True))
+    assert queryset_page(members, PageWindow(per_page=2, page=2)) == Page(
+        list(members[2:4]), 5
+    )
+    assert queryset_page(members, PageWindow(per_page=2, page=9)) == Page([], 5)
+    full = queryset_page(members, PageWindow(per_page=2, after=pks[0]))
+    assert full == KeysetPage(list(members[1:3]), encode_id(pks[2]))
+    last = queryset_page(members, PageWindow(per_page=2, after=pks[3]))
+    assert last == KeysetPage(list(members[4:]), "")
+
+
+def test_a_bulk_action_checks_the_page_before_it_writes(api, company):
+    client = ClientFactory.create(company=company)
+    for query in ("after=not-an-id", "after=&sort=name", "per_page=0"):
+        response = api.post(
+            f"/api/v1/clients/bulk?{query}",
+            {"action": "archive", "ids": [encode_id(client.pk)]},
+            format="json",
+        )
+        assert response.status_code == 422, query
+    client.refresh_from_db()
+    assert client.archived_at is None
+    assert not Activity.objects.exists()
+
+
+def test_a_document_bulk_checks_its_answers_filters_before_it_writes(api, company):
+    client = ClientFactory.create(company=company)
+    document = Document.objects.create(
+        company=company,
+        owner_type=ContentType.objects.get_for_model(Client),
+        owner_id=client.pk,
+        name="a.pdf",
+        type="pdf",
+        hash="x" * 40 + ".pdf",
+        path="k/documents/a.pdf",
+    )
+    response = api.post(
+        "/api/v1/documents/bulk?sort=nope",
+        {"action": "archive", "ids": [encode_id(document.pk)]},
+        format="json",
+    )
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["sort"]
+    document.refresh_from_db()
+    assert document.archived_at is None

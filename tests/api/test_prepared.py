@@ -1,16 +1,29 @@
-"""Prepared queries: the ORM's SQL compiled once, run with new values."""
+"""Prepared queries: the ORM's SQL compiled once, run with new values.
+
+The tests run with the prepared reads and with PREPARED_READS off (the same
+querysets through the ORM), except those of the compilation itself
+(`prepared_only`).
+"""
 
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.db.models import QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from clients.models import Client
 from companies.models import Company
-from config.api.prepared import PreparedQuery, attnames, instance_from_row
-from tests.factories import ClientFactory, CompanyFactory
+from config.api.prepared import (
+    ROUTERS_REFUSED,
+    PreparedQuery,
+    PreparedRead,
+    attnames,
+    instance_from_row,
+)
+from contacts.models import ClientContact
+from tests.factories import ClientFactory, CompanyFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +34,7 @@ def names_of(company_id: int) -> QuerySet:
     )
 
 
-def test_it_runs_the_same_sql_with_new_values():
+def test_it_runs_the_same_sql_with_new_values(prepared_only):
     first, second = CompanyFactory.create(), CompanyFactory.create()
     ClientFactory.create(company=first, name="Ada")
     ClientFactory.create(company=second, name="Grace")
@@ -52,7 +65,7 @@ def test_a_list_parameter_matches_exactly_its_values(length):
     assert query.rows(ids=wanted) == [[pk] for pk in wanted]
 
 
-def test_list_lengths_share_power_of_two_shapes():
+def test_list_lengths_share_power_of_two_shapes(prepared_only):
     query = PreparedQuery(lambda ids: Client.objects.filter(pk__in=ids).values("pk"))
     for length in (3, 4, 5, 7, 8):
         query.rows(ids=list(range(1, length + 1)))
@@ -69,13 +82,13 @@ def test_a_string_parameter_is_bound():
     assert query.rows(number="0042' OR '1'='1") == []
 
 
-def test_a_parameter_that_never_reaches_the_sql_is_refused():
+def test_a_parameter_that_never_reaches_the_sql_is_refused(prepared_only):
     query = PreparedQuery(lambda company_id: Client.objects.values_list("pk"))
     with pytest.raises(ValueError, match="company_id"):
         query.rows(company_id=1)
 
 
-def test_a_sliced_queryset_is_refused():
+def test_a_sliced_queryset_is_refused(prepared_only):
     query = PreparedQuery(lambda company_id: names_of(company_id)[:5])
     with pytest.raises(ValueError, match="sliced"):
         query.rows(company_id=1)
@@ -120,3 +133,96 @@ def test_a_value_of_another_type_is_refused():
     query = PreparedQuery(names_of)
     with pytest.raises(TypeError, match="company_id"):
         query.rows(company_id=Decimal(1))
+
+
+def test_both_ways_give_the_same_rows(settings):
+    company = CompanyFactory.create()
+    for name in "abc":
+        ClientFactory.create(company=company, name=name)
+    query = PreparedQuery(names_of, paged=True)
+    settings.PREPARED_READS = True
+    prepared = query.rows(company_id=company.pk, limit=2, offset=1)
+    settings.PREPARED_READS = False
+    assert query.rows(company_id=company.pk, limit=2, offset=1) == prepared
+    assert prepared == [["b"], ["c"]]
+
+
+def test_switched_off_nothing_is_compiled(settings):
+    settings.PREPARED_READS = False
+    company = CompanyFactory.create()
+    ClientFactory.create(company=company, name="Ada")
+    query = PreparedQuery(names_of)
+    assert query.rows(company_id=company.pk) == [["Ada"]]
+    assert query._compiled == {}
+
+
+def test_an_empty_list_answers_no_rows_without_a_query(django_assert_num_queries):
+    ClientFactory.create()
+    query = PreparedQuery(
+        lambda ids: Client.objects.filter(pk__in=ids).order_by("id").values_list("pk")
+    )
+    with django_assert_num_queries(0):
+        assert query.rows(ids=[]) == []
+    assert query._compiled == {}
+    read = PreparedRead(Client, lambda ids: Client.objects.filter(pk__in=ids))
+    with django_assert_num_queries(0):
+        assert read(ids=[]) == []
+
+
+def test_an_instance_needs_exactly_its_columns():
+    columns = attnames(Client)
+    row = list(range(len(columns)))
+    with pytest.raises(ValueError):
+        instance_from_row(Client, columns, [*row, "annotation"])
+    with pytest.raises(ValueError):
+        instance_from_row(Client, columns, row[:-1])
+
+
+def test_a_read_sets_its_annotations_as_attributes():
+    client = ClientFactory.create()
+    ContactFactory.create(client=client)
+    other = ClientFactory.create(company=client.company)
+    read = PreparedRead(
+        Client,
+        lambda company_id: Client.objects.filter(company_id=company_id)
+        .annotate(
+            with_contacts=Exists(ClientContact.objects.filter(client=OuterRef("pk")))
+        )
+        .order_by("id"),
+        annotations=("with_contacts",),
+    )
+    first, second = read(company_id=client.company_id)
+    assert (first, second) == (client, other)
+    assert [vars(row)["with_contacts"] for row in (first, second)] == [True, False]
+    assert first.name == client.name and first._state.adding is False
+
+
+def test_a_paged_read_takes_limit_and_offset():
+    company = CompanyFactory.create()
+    made = [ClientFactory.create(company=company) for _ in range(4)]
+    read = PreparedRead(
+        Client,
+        lambda company_id: Client.objects.filter(company_id=company_id).order_by("id"),
+        paged=True,
+    )
+    assert read(company_id=company.pk, limit=2, offset=1) == made[1:3]
+
+
+def test_database_routers_are_refused_at_first_use(settings, prepared_only):
+    settings.DATABASE_ROUTERS = ["tests.api.test_prepared.Router"]
+    query = PreparedQuery(names_of)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_ROUTERS") as refused:
+        query.rows(company_id=1)
+    assert str(refused.value) == ROUTERS_REFUSED
+
+
+def test_routers_work_with_the_prepared_reads_switched_off(settings):
+    settings.DATABASE_ROUTERS = ["tests.api.test_prepared.Router"]
+    settings.PREPARED_READS = False
+    company = CompanyFactory.create()
+    ClientFactory.create(company=company, name="Ada")
+    assert PreparedQuery(names_of).rows(company_id=company.pk) == [["Ada"]]
+
+
+class Router:
+    """A router that routes nothing (the default database answers)."""

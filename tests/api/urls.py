@@ -9,19 +9,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from companies.models import Membership
-from config.api.fields import HashidField, UnixTimestampField
+from config.api.fields import unix_time
+from config.api.hashids import encode_id
 from config.api.routers import ApiRouter
 from config.api.viewsets import CompanyScopedViewSet
 from config.urls import urlpatterns as real_urlpatterns
 
 
-class MembershipSerializer(serializers.ModelSerializer[Membership]):
-    id = HashidField(source="pk", read_only=True)
-    created_at = UnixTimestampField()
-
-    class Meta:
-        model = Membership
-        fields = ["id", "created_at", "is_admin"]
+def membership_representation(membership: Membership) -> dict[str, Any]:
+    """A membership as the API conventions show a row: hashed id, unix time."""
+    return {
+        "id": encode_id(membership.pk),
+        "created_at": unix_time(membership.created_at),
+        "is_admin": membership.is_admin,
+    }
 
 
 class NestedInputSerializer(serializers.Serializer[Any]):
@@ -35,7 +36,6 @@ class NestedInputSerializer(serializers.Serializer[Any]):
 class MembershipViewSet(CompanyScopedViewSet):
     """Lists the company's memberships: a stand-in list endpoint for the envelope."""
 
-    serializer_class = MembershipSerializer
     permission_entity = "membership"
     not_found_message = "Membership not found"
 
@@ -44,10 +44,12 @@ class MembershipViewSet(CompanyScopedViewSet):
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(
+            [membership_representation(row) for row in page or []]
+        )
 
     def retrieve(self, request: Request, id: str) -> Response:
-        return Response({"data": self.get_serializer(self.get_object()).data})
+        return Response({"data": membership_representation(self.get_object())})
 
     def create(self, request: Request) -> Response:
         serializer = NestedInputSerializer(data=request.data)

@@ -1,4 +1,4 @@
-"""Archive, restore and delete, through bulk and DELETE (API.md §7)."""
+"""Archive, restore and delete, through bulk and DELETE."""
 
 import pytest
 

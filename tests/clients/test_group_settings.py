@@ -1,4 +1,4 @@
-"""`/api/v1/group_settings` and the client → group → company chain (API.md §10)."""
+"""`/api/v1/group_settings` and the client → group → company chain."""
 
 import pytest
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""Client numbers come from the company's counter (API.md §6 `number`)."""
+"""Client numbers come from the company's counter."""
 
 from datetime import UTC, datetime
 

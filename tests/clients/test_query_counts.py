@@ -29,14 +29,27 @@ SHOW = TOKEN + 1 + CONTACTS
 # (savepoint, insert, release), activity, release; then the client is re-read.
 CREATE = TOKEN + 10 + 1 + CONTACTS
 # client check, savepoint, lock client, update, contacts_sync (savepoint, read,
-# soft-delete, insert, ..., release), activity, release; then the re-read.
-UPDATE = TOKEN + 12 + 1 + CONTACTS
+# soft-delete, insert, ..., release; under the client's lock), activity, release;
+# then the re-read.
+UPDATE = TOKEN + 11 + 1 + CONTACTS
 # client check, savepoint, lock, update, activity, release; then the re-read.
 DELETE = TOKEN + 6 + 1 + CONTACTS
 # ids check, savepoint, lock, update, activities, release; then the page, whose
 # total is the number of ids.
 BULK = TOKEN + 6 + 1 + CONTACTS
 GROUP_LIST = TOKEN + 2  # count, page
+
+
+def ok(response):
+    """The JSON body of a 200."""
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def state_of(row):
+    if row["is_deleted"]:
+        return "deleted"
+    return "archived" if row["archived_at"] else "active"
 
 
 @pytest.fixture
@@ -81,7 +94,12 @@ def warm(api):
 def test_the_list(warm, many_clients, django_assert_num_queries, per_page):
     with django_assert_num_queries(LIST):
         response = warm.get(CLIENTS, {"per_page": per_page})
-    assert len(response.json()["data"]) == min(per_page, 60)
+    body = ok(response)
+    assert [row["id"] for row in body["data"]] == [
+        encode_id(client.pk) for client in many_clients[:per_page]
+    ]
+    assert all(len(row["contacts"]) == 2 for row in body["data"])
+    assert body["meta"]["pagination"]["total"] == 60
 
 
 @pytest.mark.parametrize("per_page", [20, 500])
@@ -98,7 +116,7 @@ def test_the_list_with_filters_sort_and_includes(
     }
     with django_assert_num_queries(LIST_WITH_ACTIVITIES):
         response = warm.get(CLIENTS, params)
-    rows = response.json()["data"]
+    rows = ok(response)["data"]
     assert len(rows) == min(per_page, 60)
     assert all(len(row["activities"]) == 1 for row in rows)
     assert sum("group_settings" in row for row in rows) == len(rows) // 2
@@ -110,7 +128,11 @@ def test_the_list_with_every_include(
 ):
     include = "activities,group_settings,ledger,system_logs"
     with django_assert_num_queries(LIST_WITH_LEDGER):
-        warm.get(CLIENTS, {"per_page": per_page, "include": include})
+        response = warm.get(CLIENTS, {"per_page": per_page, "include": include})
+    rows = ok(response)["data"]
+    assert len(rows) == min(per_page, 60)
+    assert all({"activities", "ledger", "system_logs"} <= set(row) for row in rows)
+    assert sum("group_settings" in row for row in rows) == len(rows) // 2
 
 
 @pytest.mark.parametrize("per_page", [20, 500])
@@ -119,7 +141,9 @@ def test_a_filtered_list_counts_its_rows(
 ):
     with django_assert_num_queries(COUNTED_LIST):
         response = warm.get(CLIENTS, {"per_page": per_page, "balance": "gte:0"})
-    assert response.json()["meta"]["pagination"]["total"] == 60
+    body = ok(response)
+    assert len(body["data"]) == min(per_page, 60)
+    assert body["meta"]["pagination"]["total"] == 60
 
 
 def test_a_page_past_the_end_reads_the_total_alone(
@@ -127,8 +151,9 @@ def test_a_page_past_the_end_reads_the_total_alone(
 ):
     with django_assert_num_queries(TOKEN + 2):  # the empty page, the total
         response = warm.get(CLIENTS, {"page": 9})
-    assert response.json()["data"] == []
-    assert response.json()["meta"]["pagination"]["total"] == 60
+    body = ok(response)
+    assert body["data"] == []
+    assert body["meta"]["pagination"]["total"] == 60
 
 
 @pytest.mark.parametrize("per_page", [20, 500])
@@ -142,9 +167,14 @@ def test_a_member_who_sees_only_their_clients_gets_a_counted_list(
     assert member.api.get(CLIENTS).status_code == 200
     with django_assert_num_queries(COUNTED_LIST):
         response = member.api.get(CLIENTS, {"per_page": per_page})
-    assert response.json()["meta"]["pagination"]["total"] == 30
+    body = ok(response)
+    assert [row["id"] for row in body["data"]] == [
+        encode_id(client.pk) for client in many_clients[: min(per_page, 30)]
+    ]
+    assert body["meta"]["pagination"]["total"] == 30
     with django_assert_num_queries(SHOW):
-        assert member.api.get(client_url(many_clients[0].pk)).status_code == 200
+        response = member.api.get(client_url(many_clients[0].pk))
+    assert ok(response)["data"]["id"] == encode_id(many_clients[0].pk)
 
 
 @pytest.mark.parametrize("per_page", [20, 500])
@@ -164,18 +194,23 @@ def test_documents_add_one_query_when_a_client_has_any(
         )
     with django_assert_num_queries(LIST + 1):
         response = warm.get(CLIENTS, {"per_page": per_page})
-    rows = response.json()["data"]
+    rows = ok(response)["data"]
+    assert len(rows) == min(per_page, 60)
     assert sum(len(row["documents"]) for row in rows) == len(rows[::3])
     with django_assert_num_queries(SHOW + 1):
-        warm.get(client_url(many_clients[0].pk))
+        response = warm.get(client_url(many_clients[0].pk))
+    assert len(ok(response)["data"]["documents"]) == 1
 
 
 def test_show_and_edit(warm, many_clients, django_assert_num_queries):
     client = many_clients[1]
     with django_assert_num_queries(SHOW):
-        warm.get(client_url(client.pk))
+        shown = ok(warm.get(client_url(client.pk)))["data"]
     with django_assert_num_queries(SHOW):
-        warm.get(client_url(client.pk, "/edit"))
+        edited = ok(warm.get(client_url(client.pk, "/edit")))["data"]
+    assert shown["id"] == encode_id(client.pk)
+    assert len(shown["contacts"]) == 2
+    assert edited == shown
 
 
 @pytest.mark.parametrize("contacts", [1, 10])
@@ -186,30 +221,41 @@ def test_create(warm, django_assert_num_queries, contacts):
     }
     with django_assert_num_queries(CREATE):
         response = warm.post(CLIENTS, body, format="json")
-    assert response.status_code == 200
+    data = ok(response)["data"]
+    assert data["name"] == "Acme"
+    assert [c["email"] for c in data["contacts"]] == [
+        f"c{n}@example.com" for n in range(contacts)
+    ]
 
 
 @pytest.mark.parametrize("contacts", [1, 10])
 def test_update(warm, company, django_assert_num_queries, contacts):
     client = ClientFactory.create(company=company)
-    warm.put(
+    first = warm.put(
         client_url(client.pk),
         {"contacts": [{"email": "old@example.com"}]},
         format="json",
     )
+    assert first.status_code == 200, first.content
     body = {
         "name": "Renamed",
         "contacts": [{"email": f"c{n}@example.com"} for n in range(contacts)],
     }
     with django_assert_num_queries(UPDATE):
         response = warm.put(client_url(client.pk), body, format="json")
-    assert response.status_code == 200
+    data = ok(response)["data"]
+    assert data["name"] == "Renamed"
+    assert [c["email"] for c in data["contacts"]] == [
+        f"c{n}@example.com" for n in range(contacts)
+    ]
 
 
 def test_delete(warm, company, django_assert_num_queries):
     client = ClientFactory.create(company=company)
     with django_assert_num_queries(DELETE):
-        warm.delete(client_url(client.pk))
+        response = warm.delete(client_url(client.pk))
+    data = ok(response)["data"]
+    assert (data["id"], data["is_deleted"]) == (encode_id(client.pk), True)
 
 
 @pytest.mark.parametrize("count", [2, 40])
@@ -224,11 +270,17 @@ def test_bulk_does_not_grow_with_the_ids(
         response = warm.post(
             f"{CLIENTS}/bulk", {"action": action, "ids": ids}, format="json"
         )
-    assert response.json()["meta"]["pagination"]["total"] == count
+    body = ok(response)
+    assert body["meta"]["pagination"]["total"] == count
+    expected = {"archive": "archived", "restore": "active", "delete": "deleted"}
+    assert [row["id"] for row in body["data"]] == ids[:20]
+    assert {state_of(row) for row in body["data"]} == {expected[action]}
 
 
 def test_the_group_list(warm, company, django_assert_num_queries):
-    for _ in range(5):
-        GroupSettingFactory.create(company=company)
+    groups = [GroupSettingFactory.create(company=company) for _ in range(5)]
     with django_assert_num_queries(GROUP_LIST):
-        warm.get(GROUPS)
+        response = warm.get(GROUPS)
+    body = ok(response)
+    assert [row["id"] for row in body["data"]] == [encode_id(g.pk) for g in groups]
+    assert body["meta"]["pagination"]["total"] == 5

@@ -1,7 +1,7 @@
-"""`number` and `id_number` are unique within the company (API.md §6)."""
+"""`number` and `id_number` are unique within the company."""
 
 import pytest
-from rest_framework.exceptions import ValidationError
+from django.core.exceptions import ValidationError
 
 from clients.models import Client
 from clients.services.clients import client_create
@@ -73,5 +73,5 @@ def test_the_database_constraint_is_a_422_not_a_500(db, owner, company, field, m
     ClientFactory.create(company=company, **{field: "DUP"})
     with pytest.raises(ValidationError) as caught:
         client_create(company=company, user=owner.membership.user, data={field: "DUP"})
-    assert caught.value.detail == {field: [message]}
+    assert caught.value.message_dict == {field: [message]}
     assert Client.objects.count() == 1

@@ -107,6 +107,7 @@ def filtered_list_queries(api, rows_wanted):
     }
     with CaptureQueriesContext(connection) as captured:
         response = api.get(URL, query)
+    assert response.status_code == 200, response.content
     assert len(response.json()["data"]) == rows_wanted
     return len(captured)
 

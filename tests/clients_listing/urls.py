@@ -7,18 +7,21 @@ from rest_framework import mixins, serializers
 
 from clients.api.filters import ClientFilterSet
 from clients.models import Client
-from config.api.fields import HashidField
+from config.api.hashids import encode_id
 from config.api.routers import ApiRouter
 from config.api.viewsets import CompanyScopedViewSet
 from config.urls import urlpatterns as real_urlpatterns
 
 
 class ListedClientSerializer(serializers.ModelSerializer[Client]):
-    id = HashidField(source="pk", read_only=True)
+    id = serializers.SerializerMethodField()
 
     class Meta:
         model = Client
         fields = ["id", "name", "balance"]
+
+    def get_id(self, client: Client) -> str:
+        return encode_id(client.pk)
 
 
 class ClientListingProbe(mixins.ListModelMixin, CompanyScopedViewSet):

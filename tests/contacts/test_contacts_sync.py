@@ -1,4 +1,4 @@
-"""`contacts_sync`: the whole-set replacement of a client's contacts (API.md §6)."""
+"""`contacts_sync`: the whole-set replacement of a client's contacts."""
 
 import math
 from typing import Any
@@ -371,9 +371,9 @@ def test_replacing_contacts_takes_a_fixed_number_of_queries(
         ]
         + [{"first_name": "New"}]
     )
-    # SAVEPOINT, lock the client, SELECT the contacts, soft-delete UPDATE,
-    # bulk UPDATE, INSERT, RELEASE SAVEPOINT.
-    with django_assert_num_queries(7):
+    # SAVEPOINT, SELECT the contacts, soft-delete UPDATE, bulk UPDATE, INSERT,
+    # RELEASE SAVEPOINT (the caller holds the client's lock).
+    with django_assert_num_queries(6):
         contacts_sync(client=client, contacts=contacts, user=None, creating=False)
     kept = live(client)
     assert len(kept) == count

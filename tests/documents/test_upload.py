@@ -1,4 +1,4 @@
-"""`PUT /api/v1/clients/{id}/upload`: validated, all-or-nothing uploads (API.md §8)."""
+"""`PUT /api/v1/clients/{id}/upload`: validated, all-or-nothing uploads."""
 
 import re
 from collections.abc import Callable
@@ -410,15 +410,19 @@ def test_the_upload_query_count_does_not_grow_with_files(
 ) -> None:
     api.get("/api/v1/documents")
     with django_assert_max_num_queries(10):
-        api.put(
+        one = api.put(
             url(client_row), {"documents[]": [upload("a.pdf", PDF)]}, format="multipart"
         )
+    assert one.status_code == 200, one.content
+    assert len(one.json()["data"]["documents"]) == 1
     with django_assert_max_num_queries(10):
-        api.put(
+        eight = api.put(
             url(client_row),
             {"documents[]": [upload(f"{n}.pdf", PDF) for n in range(8)]},
             format="multipart",
         )
+    assert eight.status_code == 200, eight.content
+    assert len(eight.json()["data"]["documents"]) == 1 + 8
 
 
 def test_more_files_than_django_accepts_is_a_422(

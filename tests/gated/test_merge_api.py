@@ -1,4 +1,4 @@
-"""`POST /api/v1/clients/{id}/{mergeable_id}/merge` end to end (API.md §9)."""
+"""`POST /api/v1/clients/{id}/{mergeable_id}/merge` end to end."""
 
 from collections.abc import Callable
 from decimal import Decimal

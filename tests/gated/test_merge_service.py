@@ -1,4 +1,4 @@
-"""`client_merge`: balances, ledger, contacts, documents, activities (API.md §9)."""
+"""`client_merge`: balances, ledger, contacts, documents, activities."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from clients.models import Activity, Client, LedgerEntry
 from clients.services.merge import client_display_name, client_merge
 from companies.models import Company
-from config.api.errors import ApiError
+from config.errors import Refusal
 from contacts.models import ClientContact
 from documents.models import Document
 from tests.conftest import Member
@@ -190,7 +190,7 @@ def test_merging_a_client_into_itself_is_refused_and_changes_nothing(
     client = make_client(owner.company, balance=Decimal("3"))
     before = snapshot()
 
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(Refusal) as refused:
         client_merge(primary=client, merged=client, user=user_of(owner))
 
     assert refused.value.status_code == 400
@@ -208,7 +208,7 @@ def test_another_companys_client_is_not_found_and_nothing_changes(
     contact(foreign, "x@foreign.test")
     before = snapshot()
 
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(Refusal) as refused:
         client_merge(primary=primary, merged=foreign, user=user_of(owner))
 
     assert (refused.value.status_code, refused.value.message) == (

@@ -1,4 +1,4 @@
-"""The password gate (API.md §9), on a bare gated view and the per-process cache."""
+"""The password gate of purge and merge, on a bare gated view and the cache."""
 
 import base64
 import threading

@@ -1,4 +1,4 @@
-"""`POST /api/v1/clients/{id}/purge` end to end (API.md §9)."""
+"""`POST /api/v1/clients/{id}/purge` end to end."""
 
 from collections.abc import Callable
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""`client_purge`: the client and everything of it, files after commit (API.md §9)."""
+"""`client_purge`: the client and everything of it, files after commit."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from clients.models import Activity, Client, LedgerEntry
-from clients.services.purge import client_purge
-from config.api.errors import NotFoundError
+from clients.services.purge import PurgeCounts, client_purge, clients_purge
+from config.errors import NotFound
 from contacts.models import ClientContact
 from documents.models import Document
 from tests.conftest import Member
@@ -119,5 +119,29 @@ def test_a_client_already_gone_is_not_found(owner: Member) -> None:
     client: Client = ClientFactory.create(company=owner.company)
     Client.objects.filter(pk=client.pk).delete()
 
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFound) as refused:
         client_purge(client=client, user=owner.membership.user)
+    assert (refused.value.status_code, refused.value.message) == (
+        404,
+        "Client not found",
+    )
+
+
+def test_a_set_purge_counts_what_went_and_skips_what_is_gone(
+    owner: Member, media: Path
+) -> None:
+    first = client_with_everything(owner.company)
+    second = client_with_everything(owner.company)
+    kept = client_with_everything(owner.company)
+    gone: Client = ClientFactory.create(company=owner.company)
+    Client.objects.filter(pk=gone.pk).delete()
+
+    counts = clients_purge(
+        clients_queryset=Client.objects.filter(pk__in=[first.pk, second.pk, gone.pk]),
+        user=owner.membership.user,
+    )
+
+    # Deleted contacts go too; each client had one live and one deleted.
+    assert counts == PurgeCounts(clients=2, contacts=4, documents=4)
+    assert list(Client.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert rows_of(kept)["documents"] == 2

@@ -12,10 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from clients.management.commands._output import EXIT_BROKEN_PIPE, plural
 from clients.models import Client
 from companies.models import ApiToken
 from config.api.hashids import encode_id
+from config.commands.output import EXIT_BROKEN_PIPE, plural
 from tests.factories import ClientFactory, CompanyFactory, ContactFactory
 
 PROJECT = Path(__file__).resolve().parents[2]

@@ -114,11 +114,13 @@ def test_a_purge_batch_costs_the_same_queries_for_few_or_many_clients(
             clients_queryset=Client.objects.filter(pk__in=[c.pk for c in few])
         )
     baseline = len(context.captured_queries)
+    assert not Client.objects.filter(pk__in=[c.pk for c in few]).exists()
     many = [deleted_client(company, days_ago=40) for _ in range(20)]
     with django_assert_max_num_queries(baseline):
         clients_purge(
             clients_queryset=Client.objects.filter(pk__in=[c.pk for c in many])
         )
+    assert not Client.objects.exists()
 
 
 def test_nothing_to_purge_is_said_plainly(company):

@@ -191,21 +191,37 @@ def test_deleting_a_document_removes_its_file_after_commit(
     assert not default_storage.exists(document.path)
 
 
-def test_groups_are_created_and_renamed_through_the_services(admin_client):
+def test_groups_are_created_and_renamed_through_the_services(admin_client, admin_user):
     company = CompanyFactory.create()
     response = admin_client.post(
         reverse("admin:clients_groupsetting_add"),
-        {"company": company.pk, "name": "  VIP  "},
+        {"company": company.pk, "name": "  <b>VIP</b>  "},
+        follow=True,
+    )
+    assert response.status_code == 200
+    group = GroupSetting.objects.get(company=company)
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert re.fullmatch(
+        r"The group setting “<a href=\"[^\"]+\">VIP</a>” was added successfully\.",
+        message,
+    ), message
+    # Stored as the API stores it: tags stripped, trimmed; no settings yet.
+    assert (group.name, group.company, group.user) == ("VIP", company, admin_user)
+    assert group.settings == {}
+    assert (group.archived_at, group.is_deleted) == (None, False)
+    created_at, updated_at = group.created_at, group.updated_at
+
+    response = admin_client.post(
+        reverse("admin:clients_groupsetting_change", args=[group.pk]),
+        {"name": "Gold", "company": CompanyFactory.create().pk},
     )
     assert response.status_code == 302
-    group = GroupSetting.objects.get(company=company)
-    assert group.name.strip() == "VIP"
-    admin_client.post(
-        reverse("admin:clients_groupsetting_change", args=[group.pk]),
-        {"name": "Gold"},
-    )
     group.refresh_from_db()
     assert group.name == "Gold"
+    assert group.company == company, "the company of a group never changes"
+    assert group.created_at == created_at
+    assert group.updated_at > updated_at
+    assert GroupSetting.objects.count() == 1
 
 
 def test_group_actions_archive_and_restore(admin_client):

@@ -6,10 +6,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clients.csv import clients_export_csv
-from clients.management.commands._output import plural, quiet_when_the_reader_leaves
-from clients.management.commands._progress import progress_bar
 from clients.models import Client
 from companies.management.commands._lookup import company_lookup
+from config.commands.output import plural, quiet_when_the_reader_leaves
+from config.commands.progress import progress_bar
 
 
 class Command(BaseCommand):

@@ -7,10 +7,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clients.csv import COLUMNS, ImportFailed, ImportResult, clients_import_csv
-from clients.management.commands._output import plural
-from clients.management.commands._progress import Progress, progress_bar
 from companies.management.commands._lookup import company_lookup, user_lookup
 from companies.models import Company
+from config.commands.output import plural
+from config.commands.progress import Progress, progress_bar
 
 MAX_PROBLEMS_SHOWN = 200
 DELIMITER_WORDS = {"tab": "\t", "\\t": "\t"}

@@ -7,8 +7,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clients.management.commands._output import plural
-from clients.management.commands._progress import progress_bar
 from clients.models import Client
 from clients.services.purge import (
     DEFAULT_BATCH_SIZE,
@@ -18,6 +16,8 @@ from clients.services.purge import (
 )
 from companies.management.commands._lookup import company_lookup
 from config.api.hashids import encode_id
+from config.commands.output import plural
+from config.commands.progress import progress_bar
 
 
 class Command(BaseCommand):

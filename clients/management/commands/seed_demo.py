@@ -4,10 +4,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clients.management.commands._output import plural
-from clients.management.commands._progress import progress_bar
 from clients.seeding import DEFAULT_BATCH_SIZE, seed_clients
 from companies.management.commands._lookup import company_lookup
+from config.commands.output import plural
+from config.commands.progress import progress_bar
 
 
 class Command(BaseCommand):

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from clients.management.commands._output import quiet_when_the_reader_leaves
 from companies.management.commands._lookup import company_lookup
 from companies.models import ApiToken
+from config.commands.output import quiet_when_the_reader_leaves
 
 COLUMNS = ("id", "name", "user", "company", "created", "last used", "revoked")
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clients.management.commands._output import plural
-from clients.management.commands._progress import progress_bar
 from config.api.hashids import encode_id
+from config.commands.output import plural
+from config.commands.progress import progress_bar
 from documents.integrity import IntegrityReport, documents_repair, documents_scan
 
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from django.core.management.base import BaseCommand, OutputWrapper
 from tqdm import tqdm
 
-from clients.management.commands._output import plural
+from config.commands.output import plural
 
 Item = TypeVar("Item")
 
