@@ -3,7 +3,7 @@
 import re
 import secrets
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -31,7 +31,7 @@ def natural_sort_key(value: str) -> str:
     )[:512]
 
 
-def money_field() -> models.DecimalField:
+def money_field() -> "models.DecimalField[Decimal, Decimal]":
     return models.DecimalField(max_digits=20, decimal_places=6, default=Decimal("0"))
 
 
@@ -57,7 +57,7 @@ class GroupSetting(SoftStateModel):
     name = models.CharField(max_length=255)
     settings = models.JSONField(default=dict, blank=True)
 
-    objects: ClassVar[Any] = SoftStateQuerySet.as_manager()
+    objects = SoftStateQuerySet["GroupSetting"].as_manager()
 
     class Meta:
         # Its index also serves the company's groups by name.
@@ -171,7 +171,7 @@ class Client(SoftStateModel):
         related_query_name="client",
     )
 
-    objects: ClassVar[Any] = ClientQuerySet.as_manager()
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         constraints = [

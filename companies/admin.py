@@ -18,7 +18,7 @@ from companies.services import token_create, token_revoke
 from config.admin import FlagListFilter
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Company]):
     """The company's members and their roles and permissions."""
 
     model = Membership
@@ -28,7 +28,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(admin.ModelAdmin[Company]):
     """Tenants, with their members inline."""
 
     list_display = ("name", "company_key", "member_count", "created_at")
@@ -39,7 +39,8 @@ class CompanyAdmin(admin.ModelAdmin):
     ordering = ("name", "pk")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:
-        return super().get_queryset(request).annotate(members=Count("memberships"))
+        companies: QuerySet[Company] = super().get_queryset(request)
+        return companies.annotate(members=Count("memberships"))
 
     @admin.display(description="members", ordering="members")
     def member_count(self, company: Company) -> int:
@@ -74,7 +75,7 @@ class MembershipStatusListFilter(FlagListFilter):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     """A user's role in a company (also what tokens are issued for)."""
 
     list_display = ("user", "company", "is_owner", "is_admin", "active")
@@ -91,7 +92,7 @@ class MembershipAdmin(admin.ModelAdmin):
         return not membership.is_locked
 
 
-class ApiTokenAddForm(forms.ModelForm):
+class ApiTokenAddForm(forms.ModelForm[ApiToken]):
     """Who the token is for and its label; the value is generated."""
 
     class Meta:
@@ -116,7 +117,7 @@ class TokenStatusListFilter(FlagListFilter):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     """API tokens: issue (shown once), rename, revoke. The digest is never shown."""
 
     list_display = (

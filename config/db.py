@@ -1,6 +1,6 @@
 """Abstract base models and their QuerySet methods, shared by every app."""
 
-from typing import Any, ClassVar, TypeVar
+from typing import TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -72,8 +72,6 @@ class SoftStateModel(TimestampedModel):
 
     archived_at = models.DateTimeField(null=True, blank=True)
     is_deleted = models.BooleanField(default=False)
-
-    objects: ClassVar[Any] = SoftStateQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -4,9 +4,13 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from corsheaders.defaults import default_headers
 
 from config.env import load_env_file
+
+# `admin.ModelAdmin[Client]` and the like, written for mypy, also work at runtime.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_env_file(BASE_DIR)

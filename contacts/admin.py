@@ -23,7 +23,7 @@ INLINE_FIELDS = tuple(field.key for field in ADMIN_FIELDS)
 MORE_THAN_ONE_PRIMARY = "Only one contact can be primary."
 
 
-class ContactInlineForm(forms.ModelForm):
+class ContactInlineForm(forms.ModelForm[ClientContact]):
     """A contact row; `new_password` sets a client-portal password (hashed)."""
 
     new_password = forms.CharField(
@@ -46,7 +46,7 @@ class ContactInlineForm(forms.ModelForm):
         }
 
 
-class ContactInlineFormSet(BaseInlineFormSet):
+class ContactInlineFormSet(BaseInlineFormSet[ClientContact, Any, Any]):
     """Checks the contacts as the API would and keeps them for `contacts_sync`."""
 
     contacts_for_sync: list[dict[str, Any]] | None = None
@@ -106,7 +106,7 @@ class ContactInlineFormSet(BaseInlineFormSet):
         self.deleted_objects: list[Any] = []
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(admin.TabularInline[ClientContact, Any]):
     """The client's live contacts (deleted ones are kept but not shown).
 
     No `contact_key` column: 40 hex digits would push the row past the window,

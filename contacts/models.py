@@ -1,7 +1,6 @@
 """Client contacts: the people of a client, replaced as a whole set on every write."""
 
 import secrets
-from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -46,7 +45,7 @@ class ClientContact(SoftStateModel):
     last_login = models.DateTimeField(null=True, blank=True)
     password = models.CharField(max_length=255, blank=True, default="")
 
-    objects: ClassVar[Any] = SoftStateQuerySet.as_manager()
+    objects = SoftStateQuerySet["ClientContact"].as_manager()
 
     class Meta:
         indexes = [

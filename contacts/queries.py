@@ -1,5 +1,7 @@
 """How clients load their contacts, the same way everywhere."""
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from config.db import NOT_DELETED
@@ -14,6 +16,6 @@ def live_contacts_queryset() -> QuerySet[ClientContact]:
     return queryset
 
 
-def live_contacts_prefetch() -> Prefetch:
+def live_contacts_prefetch() -> "Prefetch[Any]":
     """Prefetch a client's non-deleted contacts, primary first."""
     return Prefetch("contacts", queryset=live_contacts_queryset())

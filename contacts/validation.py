@@ -30,7 +30,7 @@ def is_masked_password(value: object) -> bool:
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class ContactIdField(serializers.Field):
+class ContactIdField(serializers.Field[int | None, Any, str, Any]):
     """A contact's hashid; anything not one of ours reads as None (a new contact)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -90,7 +90,7 @@ def input_field(field: FieldSpec) -> AnyField:
         "without one it adds a contact. New contacts get `send_email` true."
     ),
 )
-class ContactInputSerializer(serializers.Serializer):
+class ContactInputSerializer(serializers.Serializer[Any]):
     """A contact in a client write; keys left out keep their stored values."""
 
     # Only the keys that were sent reach validated_data; `id` is the decoded pk or

@@ -98,7 +98,7 @@ class VisibilityListFilter(FlagListFilter):
     flags = (("public", "Public", True), ("private", "Private", False))
 
 
-class DocumentAdminForm(forms.ModelForm):
+class DocumentAdminForm(forms.ModelForm[Document]):
     """A document's name and `is_public`; the name is checked as the API checks it."""
 
     class Meta:
@@ -114,7 +114,7 @@ class DocumentAdminForm(forms.ModelForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(DocumentColumns, admin.ModelAdmin):
+class DocumentAdmin(DocumentColumns, admin.ModelAdmin[Document]):
     """Documents of every company; only the name and `is_public` are editable."""
 
     form = DocumentAdminForm

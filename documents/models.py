@@ -1,7 +1,6 @@
 """Documents: files stored through Django's storage API, owned by any record."""
 
 import secrets
-from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -53,7 +52,7 @@ class Document(SoftStateModel):
     is_default = models.BooleanField(default=False)
     is_public = models.BooleanField(default=True)
 
-    objects: ClassVar[Any] = SoftStateQuerySet.as_manager()
+    objects = SoftStateQuerySet["Document"].as_manager()
 
     class Meta:
         indexes = [

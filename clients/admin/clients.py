@@ -118,7 +118,7 @@ def with_unplaced_fields(fieldsets: "_FieldsetSpec") -> "_FieldsetSpec":
     return sections
 
 
-class ClientAdminForm(forms.ModelForm):
+class ClientAdminForm(forms.ModelForm[Client]):
     """The editable client fields, checked by the API's `ClientInputSerializer`."""
 
     country_id = _id_choice(COUNTRIES, "country_id")
@@ -208,7 +208,7 @@ class CountryListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(admin.ModelAdmin[Client]):
     """Clients of every company: search, filters, the API's bulk actions, merge and
     purge. Nothing is hard-deleted except by the purge action."""
 

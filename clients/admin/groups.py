@@ -26,7 +26,7 @@ GROUP_ACTION_MESSAGES = {
 }
 
 
-class GroupSettingAdminForm(forms.ModelForm):
+class GroupSettingAdminForm(forms.ModelForm[GroupSetting]):
     """A group's name, checked by the rules the API applies (`group_name_clean`);
     settings are edited through the API, with its typing rules."""
 
@@ -57,7 +57,7 @@ class GroupSettingAdminForm(forms.ModelForm):
 
 
 @admin.register(GroupSetting)
-class GroupSettingAdmin(admin.ModelAdmin):
+class GroupSettingAdmin(admin.ModelAdmin[GroupSetting]):
     """Client groups; written through the group services like the API does."""
 
     form = GroupSettingAdminForm
@@ -79,7 +79,8 @@ class GroupSettingAdmin(admin.ModelAdmin):
     actions = ("archive_groups", "restore_groups", "delete_groups")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GroupSetting]:
-        return super().get_queryset(request).annotate(clients_total=Count("clients"))
+        groups: QuerySet[GroupSetting] = super().get_queryset(request)
+        return groups.annotate(clients_total=Count("clients"))
 
     @admin.display(description="clients", ordering="clients_total")
     def client_count(self, group: GroupSetting) -> int:

@@ -13,7 +13,7 @@ from clients.models import Activity, LedgerEntry
 from config.admin import money
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """A log that staff may read but never change."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -26,7 +26,7 @@ from contacts.validation import ContactInputSerializer, validate_contacts
 MAX_INTEGER = 2_147_483_647
 
 
-def _label(field: serializers.Field) -> str:
+def _label(field: AnyField) -> str:
     return (field.field_name or "value").replace("_", " ")
 
 
@@ -146,7 +146,7 @@ class FlagField(serializers.BooleanField):
         ),
     }
 )
-class SettingsField(serializers.Field):
+class SettingsField(serializers.Field[dict[str, Any], Any, Any, Any]):
     """Client or group settings, typed by `settings_clean`."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -170,7 +170,7 @@ class SettingsField(serializers.Field):
 
 
 @extend_schema_field(ContactInputSerializer(many=True))
-class ContactsField(serializers.Field):
+class ContactsField(serializers.Field[list[dict[str, Any]], Any, Any, Any]):
     """The whole `contacts` array, validated by the contacts app; null = not sent."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -192,7 +192,7 @@ class ContactsField(serializers.Field):
 
 
 @extend_schema_field({"type": "array", "items": {}})
-class DocumentsField(serializers.Field):
+class DocumentsField(serializers.Field[None, Any, Any, Any]):
     """`documents` in a JSON body must be an array; uploads go to /upload."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -6,34 +6,32 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import (
-    MaxLengthValidator,
-    MaxValueValidator,
-    MinValueValidator,
-)
 from django.db.models import Q
 from django.utils.html import strip_tags
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.fields import empty
 
+from clients.api.input_fields import (
+    CompanyRelatedField,
+    ContactsField,
+    DocumentsField,
+    SettingsField,
+    TextField,
+    input_field,
+    string_field,
+)
 from clients.fields import BULK_UPDATE_COLUMNS, FIELDS_BY_KEY, INPUT_FIELDS
 from clients.models import Client, GroupSetting
 from clients.reference import (
     as_country,
     country_id_for_code,
     currency_id_for_code,
-    is_country_id,
     language_id_for_locale,
 )
 from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN
 from clients.services.groups import group_name_clean
-from clients.services.settings import SettingsInvalid, settings_clean
 from companies.models import Company
-from config.api.field_spec import AnyField, FieldSpec, Kind
-from config.api.fields import HashidRelatedField
-from contacts.validation import ContactInputSerializer, validate_contacts
+from config.api.field_spec import AnyField, Kind
 
 User = get_user_model()
 

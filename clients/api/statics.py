@@ -1,5 +1,7 @@
 """`/api/v1/statics`: the reference tables, with an ETag."""
 
+from typing import Any
+
 from django.http import HttpResponse
 from drf_spectacular.utils import (
     extend_schema,
@@ -11,7 +13,7 @@ from rest_framework.views import APIView
 
 from clients.reference import STATICS
 
-STATICS_FIELDS: dict[str, serializers.Field] = {
+STATICS_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
     name: serializers.ListField(child=serializers.DictField())
     for name in ("countries", "currencies", "languages", "industries", "sizes")
 }

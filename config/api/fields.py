@@ -14,7 +14,7 @@ def unix_time(value: datetime | None) -> int:
     return int(value.timestamp()) if value else 0
 
 
-class HashidRelatedField(serializers.RelatedField):
+class HashidRelatedField(serializers.RelatedField[Model, Any, Any]):
     """A foreign key given as a hashid, resolved inside the request's company.
 
     `company_lookup` names the path from the related model to its company
@@ -45,7 +45,7 @@ class HashidRelatedField(serializers.RelatedField):
         pk = decode_id(data)
         if pk is None:
             self.fail("invalid", field_name=name)
-        instance = self.get_queryset().filter(pk=pk).first()
+        instance: Model | None = self.get_queryset().filter(pk=pk).first()
         if instance is None:
             self.fail("invalid", field_name=name)
         return instance

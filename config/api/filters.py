@@ -47,7 +47,8 @@ class ApiFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
                     for key, messages in filterset.errors.items()
                 }
             )
-        return filterset.qs
+        rows: QuerySet[Any] = filterset.qs
+        return rows
 
 
 DIRECTIONS = ("asc", "desc")

@@ -227,7 +227,7 @@ class PhpMultiPartParser(MultiPartParser):
         stream: Any,
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
-    ) -> DataAndFiles:
+    ) -> "DataAndFiles[Any, Any]":
         parsed = super().parse(stream, media_type, parser_context)
         return DataAndFiles(
             nest_php_keys(_pairs(parsed.data)), NestedFiles(parsed.files)

@@ -106,11 +106,11 @@ class NumericIdFieldExtension(OpenApiSerializerFieldExtension):
     form) or an integer.
     """
 
-    target_class = "clients.api.inputs.OptionalIntegerField"
+    target_class = "clients.api.input_fields.OptionalIntegerField"
     match_subclasses = True
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
-        from clients.api.inputs import MAX_INTEGER, CountryIdField
+        from clients.api.input_fields import MAX_INTEGER, CountryIdField
 
         if isinstance(self.target, CountryIdField):
             meaning = 'A country id (`countries` of `GET /statics`), e.g. "840"; '

@@ -58,7 +58,10 @@ class SchemaNegotiation(DefaultContentNegotiation):
     ) -> tuple[BaseRenderer, Any]:
         choices = list(renderers)
         try:
-            return super().select_renderer(request, choices, format_suffix)
+            chosen: tuple[BaseRenderer, Any] = super().select_renderer(
+                request, choices, format_suffix
+            )
+            return chosen
         except (Http404, exceptions.NotAcceptable):
             wanted = format_suffix or request.query_params.get(
                 self.settings.URL_FORMAT_OVERRIDE

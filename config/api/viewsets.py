@@ -14,7 +14,7 @@ from config.api.pagination import EnvelopePagination
 from config.api.permissions import EntityPermission
 
 
-class CompanyScopedViewSet(viewsets.GenericViewSet):
+class CompanyScopedViewSet(viewsets.GenericViewSet[Any]):
     """Rows of the request's company, addressed by hashed id.
 
     An id that does not decode, does not exist, or is another company's gives the
@@ -82,7 +82,8 @@ class CompanyScopedViewSet(viewsets.GenericViewSet):
 
     def find_object(self, pk: int) -> Model | None:
         """The row of `pk` as the API shows it (default: in `get_queryset()`)."""
-        return first(self.get_queryset(), pk)
+        row: Model | None = first(self.get_queryset(), pk)
+        return row
 
 
 def first(queryset: QuerySet[Any], pk: int) -> Any:

@@ -149,7 +149,7 @@ class UploadMultiPartParser(PhpMultiPartParser):
         stream: Any,
         media_type: str | None = None,
         parser_context: Any = None,
-    ) -> DataAndFiles:
+    ) -> "DataAndFiles[Any, Any]":
         parsed = super(PhpMultiPartParser, self).parse(
             stream, media_type, parser_context
         )

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -23,7 +24,9 @@ def deleted_client(company, days_ago, with_document=False):
     )
     ContactFactory.create(client=client)
     Activity.objects.create(company=company, client=client, activity_type_id=3)
-    LedgerEntry.objects.create(company=company, client=client, adjustment=1, balance=1)
+    LedgerEntry.objects.create(
+        company=company, client=client, adjustment=Decimal(1), balance=Decimal(1)
+    )
     if with_document:
         path = default_storage.save(
             f"{company.company_key}/documents/{client.pk:040d}.txt", ContentFile(b"x")

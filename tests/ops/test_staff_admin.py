@@ -241,7 +241,7 @@ def test_activities_and_ledger_are_read_only(admin_client):
         company=client.company, client=client, activity_type_id=1, notes="created"
     )
     entry = LedgerEntry.objects.create(
-        company=client.company, client=client, adjustment=5, balance=5
+        company=client.company, client=client, adjustment=Decimal(5), balance=Decimal(5)
     )
     assert (
         "created"

@@ -4,6 +4,7 @@ media root, in-process WSGI calls, and snapshots to prove nothing changed."""
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,11 @@ def populate(member: Member, name: str) -> Tenant:
             company=company, client=client, activity_type_id=Activity.CREATE_CLIENT
         )
         LedgerEntry.objects.create(
-            company=company, client=client, notes="opening", adjustment=0, balance=0
+            company=company,
+            client=client,
+            notes="opening",
+            adjustment=Decimal(0),
+            balance=Decimal(0),
         )
     return tenant
 
