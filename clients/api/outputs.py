@@ -29,10 +29,6 @@ from documents.representation import document_representation
 AnyRequest = HttpRequest | Request | None
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
-
-
 def group_representation(group: GroupSetting) -> dict[str, Any]:
     """The group settings object."""
     return {
