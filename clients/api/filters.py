@@ -368,11 +368,6 @@ class ClientFilterSet(ApiFilterSet):
         model = Client
         fields: list[str] = []
 
-    @classmethod
-    def unfiltered(cls, queryset: QuerySet[Client]) -> QuerySet[Client]:
-        """The queryset as `qs` orders it when no parameter is given (id ascending)."""
-        return queryset.order_by("id")
-
     def filter_queryset(self, queryset: QuerySet[Client]) -> QuerySet[Client]:
         filtered: QuerySet[Client] = super().filter_queryset(queryset)
         return filtered.order_by(*self.ordering())

@@ -93,7 +93,7 @@ def client_documents(client: Client) -> list[Any]:
 
 
 def recent_activities(client: Client) -> list[Activity]:
-    """The 50 newest activities (prefetched by `client_queryset`, else read now)."""
+    """The 50 newest activities (read by `clients.selectors`, else read now)."""
     if client.pk is None:
         return []
     rows = _prefetched(client, ACTIVITIES_ATTR)
@@ -119,10 +119,10 @@ _client_object = compile_representation(CLIENT_SPEC, "client_object")
 def client_representation(
     client: Client, request: AnyRequest, includes: Collection[str] = ()
 ) -> dict[str, Any]:
-    """The client object, from an instance of `client_queryset`: the keys of
+    """The client object, as `clients.selectors` reads it: the keys of
     `CLIENT_SPEC`, then what `includes` asks for.
 
-    Contacts (non-deleted, primary first) and documents come from the prefetch;
+    Contacts (non-deleted, primary first) and documents are attached by the selector;
     `includes` adds `activities`, `group_settings`, `ledger` and `system_logs`.
     """
     contacts = live_contacts(client)

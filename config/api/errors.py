@@ -33,12 +33,3 @@ class Unauthorized(ApiError):
 
     def __init__(self, message: str = "This action is unauthorized.") -> None:
         super().__init__(message)
-
-
-class InvalidToken(ApiError):
-    """403 for a missing, unknown or revoked token, or a locked/inactive user."""
-
-    status_code: int = status.HTTP_403_FORBIDDEN
-
-    def __init__(self, message: str = "Invalid token") -> None:
-        super().__init__(message)

@@ -61,10 +61,3 @@ class EntityPermission(BasePermission):
         if action == "create":
             action = "edit"
         return membership.can(action, entity) or owns(obj, membership.user_id)
-
-
-class IsAdminOrOwner(BasePermission):
-    """Only company admins and owners (purge, merge)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return request_membership(request).is_admin_or_owner
