@@ -261,7 +261,9 @@ def _contacts(rng: random.Random, client: Client, index: int) -> list[ClientCont
 def _take_numbers(company: Company, count: int) -> list[str]:
     """The next `count` free numbers from the locked company's counter."""
     locked = (
-        Company.objects.select_for_update().only("pk", "settings").get(pk=company.pk)
+        Company.objects.select_for_update(no_key=True)
+        .only("pk", "settings")
+        .get(pk=company.pk)
     )
     stored = dict(locked.settings) if isinstance(locked.settings, dict) else {}
     padding = as_integer(stored.get(PADDING_KEY))

@@ -1,9 +1,14 @@
 """Client numbers from the company's counter (a client sent without a `number`).
 
 A number is taken inside the creating transaction while the company row is locked
-(`SELECT ... FOR UPDATE`), so concurrent creates on PostgreSQL queue for the counter
-and never pick the same number; the unique constraint on (company, number) is the
-backstop. On SQLite every write transaction is already exclusive.
+(`SELECT ... FOR NO KEY UPDATE`), so concurrent creates on PostgreSQL queue for the
+counter and never pick the same number; the unique constraint on (company, number)
+is the backstop. On SQLite every write transaction is already exclusive.
+
+The lock is NO KEY because a create that sends its own number checks its
+(deferred) company reference at commit with a KEY SHARE lock, after its insert has
+bumped the company's client count: a plain FOR UPDATE here waits on that count
+while blocking that check, and PostgreSQL answers one of the two with a deadlock.
 """
 
 from django.core.exceptions import ValidationError
@@ -50,7 +55,9 @@ def client_number_take(*, company: Company, client: Client) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("client_number_take must run inside a transaction")
     locked = (
-        Company.objects.select_for_update().only("pk", "settings").get(pk=company.pk)
+        Company.objects.select_for_update(no_key=True)
+        .only("pk", "settings")
+        .get(pk=company.pk)
     )
     stored = dict(locked.settings) if isinstance(locked.settings, dict) else {}
     company.settings = stored

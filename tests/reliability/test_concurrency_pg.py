@@ -24,7 +24,7 @@ import requests
 from django.conf import settings as django_settings
 from django.db import connection
 
-from clients.models import Client
+from clients.models import Client, ClientCount
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
 from tests.conftest import Member
@@ -286,4 +286,78 @@ def test_concurrent_bulk_archive_delete_and_restore_over_overlapping_ids(
     ][:3]
     for client in Client.objects.filter(company=owner.company):
         assert valid_state(client), (client.pk, client.archived_at, client.is_deleted)
+    assert_clean_logs(servers, owner)
+
+
+def test_creates_with_and_without_numbers_racing_never_deadlock(
+    servers: Servers, owner: Member
+) -> None:
+    # A create without a number locks the company for its counter and then bumps
+    # the company's client count; one with a number bumps the count first and
+    # checks its company reference at commit. The two orders must not deadlock.
+    def create(index: int) -> Callable[[], tuple[int, dict[str, Any]]]:
+        body: dict[str, Any] = {"name": f"Mixed {index}"}
+        if index % 2:
+            body["number"] = f"N-{index}"
+        return partial(
+            request, "POST", f"{servers.url(index)}/api/v1/clients", owner.token, body
+        )
+
+    results = run_all([create(index) for index in range(CREATES)])
+
+    assert [status for status, _ in results] == [200] * CREATES, [
+        r for r in results if r[0] != 200
+    ][:3]
+    assert Client.objects.filter(company=owner.company).count() == CREATES
+    counted = ClientCount.objects.get(company=owner.company)
+    assert counted.total == CREATES
+    assert_clean_logs(servers, owner)
+
+
+def test_mixed_writes_on_one_company_all_succeed(
+    servers: Servers, owner: Member
+) -> None:
+    existing = [ClientFactory.create(company=owner.company) for _ in range(20)]
+    ids = [encode_id(client.pk) for client in existing]
+    rng = random.Random(5)
+    calls: list[Callable[[], tuple[int, dict[str, Any]]]] = []
+    for index in range(120):
+        base = servers.url(index)
+        kind = index % 4
+        if kind == 0:
+            body: dict[str, Any] = {"name": f"Auto {index}"}
+            calls.append(
+                partial(request, "POST", f"{base}/api/v1/clients", owner.token, body)
+            )
+        elif kind == 1:
+            body = {"name": f"Own {index}", "number": f"OWN-{index}"}
+            calls.append(
+                partial(request, "POST", f"{base}/api/v1/clients", owner.token, body)
+            )
+        elif kind == 2:
+            target = rng.choice(ids)
+            body = {"name": f"Edit {index}", "contacts": [{"email": f"e{index}@x.io"}]}
+            calls.append(
+                partial(
+                    request, "PUT", f"{base}/api/v1/clients/{target}", owner.token, body
+                )
+            )
+        else:
+            window = rng.sample(ids, 5)
+            action = rng.choice(("archive", "restore"))
+            body = {"action": action, "ids": window}
+            calls.append(
+                partial(
+                    request, "POST", f"{base}/api/v1/clients/bulk", owner.token, body
+                )
+            )
+
+    results = run_all(calls)
+
+    assert [status for status, _ in results] == [200] * len(calls), [
+        r for r in results if r[0] != 200
+    ][:3]
+    stored = Client.objects.filter(company=owner.company)
+    assert stored.count() == 20 + 60
+    assert ClientCount.objects.get(company=owner.company).total == 20 + 60
     assert_clean_logs(servers, owner)
