@@ -125,3 +125,34 @@ class ApiToken(TimestampedModel):
         if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+class IdempotencyKey(models.Model):
+    """One `Idempotency-Key` a user sent to a company, and the answer to replay.
+
+    `status` is None while the first request runs; then the answer is kept until
+    `expires_at` (`manage.py idempotency_keys_clean` removes expired rows).
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    status = models.PositiveSmallIntegerField(null=True)
+    headers = models.JSONField(default=dict)
+    body = models.BinaryField(default=b"")
+
+    class Meta:
+        verbose_name = "idempotency key"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user", "key"], name="idempotency_key_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -212,6 +212,17 @@ API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1000/min")
 # the ORM compiles once (config/api/prepared.py); PREPARED_READS=false runs the same
 # querysets through the ORM instead.
 PREPARED_READS = env_bool("PREPARED_READS", True)
+# Writes of one client without If-Match answer 428 (off: they behave as upstream's).
+REQUIRE_IF_MATCH = env_bool("REQUIRE_IF_MATCH", False)
+# How long a replayable answer to an Idempotency-Key is kept, and after how long a
+# request still marked in flight counts as abandoned (its worker died) and may be
+# run again.
+IDEMPOTENCY_KEY_TTL_SECONDS = int(
+    os.environ.get("IDEMPOTENCY_KEY_TTL_SECONDS", "86400")
+)
+IDEMPOTENCY_IN_FLIGHT_SECONDS = int(
+    os.environ.get("IDEMPOTENCY_IN_FLIGHT_SECONDS", "150")
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -328,6 +339,7 @@ CORS_EXPOSE_HEADERS = [
     "X-Minimum-Client-Version",
     "X-Api-Version",
     "ETag",
+    "Idempotent-Replayed",
     "Content-Disposition",
     "X-RateLimit-Limit",
     "X-RateLimit-Remaining",

@@ -11,10 +11,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients.api.conditional import client_etag, client_write_guard
 from clients.api.outputs import client_representation
 from clients.models import Client
 from clients.selectors import client_get, client_type_id, parse_includes
 from clients.services.documents import client_documents_upload
+from companies.idempotency import IdempotentActionsMixin
 from config.api import examples
 from config.api.errors import NotFoundError
 from config.api.hashids import decode_id
@@ -40,9 +42,10 @@ from documents.models import Document
 from documents.representation import document_representation
 
 
-class ClientDocumentsViewSet(CompanyScopedViewSet):
+class ClientDocumentsViewSet(IdempotentActionsMixin, CompanyScopedViewSet):
     """`/clients/{id}/upload` and `/clients/{id}/documents`."""
 
+    idempotent_actions = frozenset({"upload"})
     permission_classes = [IsAuthenticated, EntityPermission]
     permission_entity = "client"
     not_found_message = CLIENT_NOT_FOUND
@@ -99,12 +102,13 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
             )
             serializer.is_valid(raise_exception=True)
             user = request.user if isinstance(request.user, AbstractBaseUser) else None
-            client_documents_upload(
-                client=client,
-                user=user,
-                uploads=uploads,
-                is_public=serializer.validated_data["is_public"],
-            )
+            with client_write_guard(request, company=self.company, pk=client.pk):
+                client_documents_upload(
+                    client=client,
+                    user=user,
+                    uploads=uploads,
+                    is_public=serializer.validated_data["is_public"],
+                )
         finally:
             # Close (and so remove) the temporary files now, not at garbage
             # collection; a file storage may already have moved them.
@@ -113,7 +117,8 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
                     upload.close()
         shown = client_get(company=self.company, pk=client.pk, includes=includes)
         assert shown is not None
-        return Response({"data": client_representation(shown, request, includes)})
+        data = client_representation(shown, request, includes)
+        return Response({"data": data}, headers={"ETag": client_etag(data)})
 
     @extend_schema(
         operation_id="clients_documents",

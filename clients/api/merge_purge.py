@@ -12,12 +12,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients.api.conditional import client_etag, client_write_guard
 from clients.api.openapi import INCLUDE_PARAMETER
 from clients.api.outputs import ClientSerializer, client_representation
 from clients.models import Client
 from clients.selectors import client_get, parse_includes
 from clients.services.merge import NOT_FOUND_MESSAGE, SAME_CLIENT_MESSAGE, client_merge
 from clients.services.purge import client_purge
+from companies.idempotency import IdempotentActionsMixin
 from config.api.errors import ApiError
 from config.api.hashids import decode_id
 from config.api.password import PasswordProtected
@@ -59,9 +61,10 @@ GATE_RULES = (
 )
 
 
-class ClientGatedViewSet(CompanyScopedViewSet):
+class ClientGatedViewSet(IdempotentActionsMixin, CompanyScopedViewSet):
     """Purge and merge a company's clients: admins/owners, with their password."""
 
+    idempotent_actions = frozenset({"purge", "merge"})
     permission_classes = [IsAuthenticated, PasswordProtected]
     not_found_message = NOT_FOUND_MESSAGE
 
@@ -95,7 +98,8 @@ class ClientGatedViewSet(CompanyScopedViewSet):
     )
     def purge(self, request: Request, id: str) -> Response:
         client = self.get_object()
-        client_purge(client=client, user=self.membership.user)
+        with client_write_guard(request, company=self.company, pk=client.pk):
+            client_purge(client=client, user=self.membership.user)
         return Response({"message": "Success", "data": {"message": "Success"}})
 
     @extend_schema(
@@ -126,10 +130,14 @@ class ClientGatedViewSet(CompanyScopedViewSet):
             raise ApiError(SAME_CLIENT_MESSAGE)
         merged = self.mergeable(merged_pk)
         includes = parse_includes(request.query_params.get("include"))
-        client_merge(primary=primary, merged=merged, user=self.membership.user)
+        with client_write_guard(
+            request, company=self.company, pk=primary.pk, also_lock=[merged.pk]
+        ):
+            client_merge(primary=primary, merged=merged, user=self.membership.user)
         client = client_get(company=self.company, pk=primary.pk, includes=includes)
         assert client is not None
-        return Response({"data": client_representation(client, request, includes)})
+        data = client_representation(client, request, includes)
+        return Response({"data": data}, headers={"ETag": client_etag(data)})
 
     def mergeable(self, pk: int | None) -> Client:
         """The client to merge away: unknown or another company's is a 400."""

@@ -5,6 +5,7 @@ Reads go through `clients.selectors` (`client_page`, `client_get`), writes throu
 `config.api.bulk`, the OpenAPI text is in `clients.api.openapi`.
 """
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients.api.conditional import client_etag, client_write_guard
 from clients.api.filters import ClientFilterSet
 from clients.api.inputs import BulkActionSerializer, ClientInputSerializer
 from clients.api.openapi import CLIENT_OPERATIONS
@@ -40,7 +42,9 @@ from clients.services.clients import (
     client_update,
 )
 from clients.services.settings import new_client_settings
+from companies.idempotency import IdempotentActionsMixin
 from config.api.bulk import AnswerReader, BulkMixin, BulkService
+from config.api.conditional import not_modified, not_modified_response
 from config.api.filters import filters_sent
 from config.api.hashids import encode_id
 from config.api.mixins import (
@@ -71,9 +75,17 @@ BULK_SERVICES: dict[str, BulkService] = {
 
 @extend_schema_view(**CLIENT_OPERATIONS)
 class ClientViewSet(
-    ListMixin, RetrieveMixin, CreateMixin, PatchMixin, DestroyMixin, BulkMixin
+    IdempotentActionsMixin,
+    ListMixin,
+    RetrieveMixin,
+    CreateMixin,
+    PatchMixin,
+    DestroyMixin,
+    BulkMixin,
 ):
     """`/api/v1/clients`: list, show, create, update, delete, bulk actions."""
+
+    idempotent_actions = frozenset({"create", "bulk"})
 
     model = Client
     permission_entity = "client"
@@ -105,6 +117,16 @@ class ClientViewSet(
     def represent(self, row: Client) -> dict[str, Any]:
         return client_representation(row, self.request, self.includes)
 
+    def answer(self, row: Client, headers: dict[str, str] | None = None) -> Response:
+        """`{"data": <client>}` with the client's ETag (a stored client's)."""
+        data = self.represent(row)
+        if row.pk is not None:
+            headers = {**(headers or {}), "ETag": client_etag(data)}
+        return Response({"data": data}, headers=headers)
+
+    def write_guard(self, row: Client) -> AbstractContextManager[None]:
+        return client_write_guard(self.request, company=self.company, pk=row.pk)
+
     # Reads ------------------------------------------------------------------
 
     def listed(self) -> QuerySet[Client] | None:
@@ -122,6 +144,11 @@ class ClientViewSet(
             filtered=listed,
             window=window,
         )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = self.answer(self.get_object())
+        etag = response.headers["ETag"]
+        return not_modified_response(etag) if not_modified(request, etag) else response
 
     def find_object(self, pk: int) -> Client | None:
         return client_get(

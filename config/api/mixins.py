@@ -17,9 +17,13 @@ A resource's viewset combines the flows it serves and fills in the hooks:
 - `DestroyMixin`: `DELETE /things/{id}` → `get_write_object()` →
   `perform_destroy(row)` → the stored row.
 
+Updates and deletes run inside `write_guard(row)` (default: nothing), where a
+resource checks its `If-Match` precondition under the row's lock.
+
 The bulk action is `config.api.bulk.BulkMixin`.
 """
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -50,6 +54,10 @@ class ResourceViewSet(CompanyScopedViewSet):
     def stored(self, row: Any) -> Any:
         """The row to answer after a write (default: as the service returned it)."""
         return row
+
+    def write_guard(self, row: Any) -> AbstractContextManager[None]:
+        """What an update or delete of `row` runs inside (default: nothing)."""
+        return nullcontext()
 
     def answer(self, row: Any, headers: dict[str, str] | None = None) -> Response:
         """`{"data": <row>}`."""
@@ -130,7 +138,8 @@ class UpdateMixin(_InputMixin):
         row = self.get_write_object()
         if self.deleted_message and getattr(row, "is_deleted", False):
             raise ApiError(self.deleted_message, 400)
-        row = self.perform_update(row, self.validated_input(row))
+        with self.write_guard(row):
+            row = self.perform_update(row, self.validated_input(row))
         return self.answer(self.stored(row))
 
     def perform_update(self, row: Any, data: dict[str, Any]) -> Model:
@@ -150,7 +159,8 @@ class DestroyMixin(ResourceViewSet):
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = self.get_write_object()
-        self.perform_destroy(row)
+        with self.write_guard(row):
+            self.perform_destroy(row)
         return self.answer(self.stored(row))
 
     def perform_destroy(self, row: Any) -> None:
