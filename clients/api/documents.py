@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.api.conditional import client_etag, client_write_guard
+from clients.api.openapi import IDEMPOTENT_HEADERS
 from clients.api.outputs import client_representation
 from clients.models import Client
 from clients.selectors import client_get, client_type_id, parse_includes
@@ -26,6 +27,7 @@ from config.api.parsers import (
     PhpFormParser,
 )
 from config.api.permissions import EntityPermission
+from config.api.schema import ETAG_HEADER, IF_MATCH
 from config.api.viewsets import CompanyScopedViewSet
 from documents.api.filters import DocumentFilterSet
 from documents.api.serializers import DocumentSerializer, UploadSerializer
@@ -64,7 +66,7 @@ class ClientDocumentsViewSet(IdempotentActionsMixin, CompanyScopedViewSet):
         operation_id="clients_upload",
         summary="Upload documents to a client",
         description=UPLOAD_DESCRIPTION,
-        parameters=[INCLUDE_PARAMETER],
+        parameters=[INCLUDE_PARAMETER, IF_MATCH, ETAG_HEADER, *IDEMPOTENT_HEADERS],
         request={"multipart/form-data": UploadSerializer},
         responses=UPLOAD_RESPONSES,
         examples=examples.CLIENT_UPLOAD,
@@ -78,7 +80,7 @@ class ClientDocumentsViewSet(IdempotentActionsMixin, CompanyScopedViewSet):
             "(upstream's SDKs add `_method=PUT` or `_method=POST`). "
             f"{UPLOAD_DESCRIPTION}"
         ),
-        parameters=[INCLUDE_PARAMETER],
+        parameters=[INCLUDE_PARAMETER, IF_MATCH, ETAG_HEADER, *IDEMPOTENT_HEADERS],
         request={"multipart/form-data": UploadSerializer},
         responses=UPLOAD_RESPONSES,
         examples=examples.CLIENT_UPLOAD,

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.api.conditional import client_etag, client_write_guard
-from clients.api.openapi import INCLUDE_PARAMETER
+from clients.api.openapi import IDEMPOTENT_HEADERS, INCLUDE_PARAMETER
 from clients.api.outputs import ClientSerializer, client_representation
 from clients.models import Client
 from clients.selectors import client_get, parse_includes
@@ -23,7 +23,7 @@ from companies.idempotency import IdempotentActionsMixin
 from config.api.errors import ApiError
 from config.api.hashids import decode_id
 from config.api.password import PasswordProtected
-from config.api.schema import data_envelope, error_response
+from config.api.schema import ETAG_HEADER, IF_MATCH, data_envelope, error_response
 from config.api.viewsets import CompanyScopedViewSet
 
 PASSWORD_PARAMETERS = [
@@ -46,7 +46,10 @@ PASSWORD_PARAMETERS = [
 
 # 403 (not an admin or owner) and 404 come from the project's AutoSchema.
 GATE_RESPONSES = {
-    412: error_response('"Invalid Password": the password is missing or wrong.'),
+    412: error_response(
+        '"Invalid Password": the password is missing or wrong; or If-Match does '
+        "not name the client's current ETag (the message names it)."
+    ),
     429: error_response(
         "Locked after 5 wrong passwords in 15 minutes (even the right one is "
         "refused until then), or the rate limit; see Retry-After."
@@ -82,7 +85,7 @@ class ClientGatedViewSet(IdempotentActionsMixin, CompanyScopedViewSet):
             "clients."
         ),
         request=None,
-        parameters=PASSWORD_PARAMETERS,
+        parameters=[*PASSWORD_PARAMETERS, IF_MATCH, *IDEMPOTENT_HEADERS],
         responses={
             200: inline_serializer(
                 "PurgeResult",
@@ -114,7 +117,13 @@ class ClientGatedViewSet(IdempotentActionsMixin, CompanyScopedViewSet):
             "found` for an unknown `mergeable_id`, and 400 for the same id twice."
         ),
         request=None,
-        parameters=[*PASSWORD_PARAMETERS, INCLUDE_PARAMETER],
+        parameters=[
+            *PASSWORD_PARAMETERS,
+            INCLUDE_PARAMETER,
+            IF_MATCH,
+            ETAG_HEADER,
+            *IDEMPOTENT_HEADERS,
+        ],
         responses={
             200: data_envelope(ClientSerializer(), "MergedClient"),
             400: error_response(

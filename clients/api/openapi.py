@@ -15,6 +15,13 @@ from clients.api.outputs import ClientSerializer
 from clients.fields import BULK_UPDATE_COLUMNS
 from config.api import examples
 from config.api.bulk import INVALID_IDS, MAX_BULK_IDS
+from config.api.schema import (
+    ETAG_HEADER,
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    IF_NONE_MATCH,
+    REPLAYED_HEADER,
+)
 
 INCLUDE_PARAMETER = OpenApiParameter(
     "include",
@@ -25,6 +32,11 @@ INCLUDE_PARAMETER = OpenApiParameter(
         "included. An unknown name answers 400."
     ),
 )
+
+# The headers of the reads and writes of one client, and of the creating writes.
+READ_HEADERS = [INCLUDE_PARAMETER, IF_NONE_MATCH, ETAG_HEADER]
+WRITE_HEADERS = [INCLUDE_PARAMETER, IF_MATCH, ETAG_HEADER]
+IDEMPOTENT_HEADERS = [IDEMPOTENCY_KEY, REPLAYED_HEADER]
 
 ERRORS_422 = "422 with the messages by input key"
 CLIENT_UPDATE_DESCRIPTION = (
@@ -108,7 +120,7 @@ CLIENT_OPERATIONS = {
             "deleted. Errors: 404 `Client not found` for an id that does not "
             "decode, does not exist or is another company's (the same answer)."
         ),
-        parameters=[INCLUDE_PARAMETER],
+        parameters=READ_HEADERS,
         responses=ClientSerializer,
         examples=examples.CLIENT_SHOW,
     ),
@@ -119,7 +131,7 @@ CLIENT_OPERATIONS = {
             "The same answer as `GET /clients/{id}`, under upstream's edit route. "
             "Errors: 404 for an unknown id."
         ),
-        parameters=[INCLUDE_PARAMETER],
+        parameters=READ_HEADERS,
         responses=ClientSerializer,
         examples=examples.CLIENT_SHOW,
     ),
@@ -135,7 +147,7 @@ CLIENT_OPERATIONS = {
             "country, `contacts.0.email` invalid or repeated, a weak contact "
             "password, a mistyped setting); 400 for a body that is not an object."
         ),
-        parameters=[INCLUDE_PARAMETER],
+        parameters=[INCLUDE_PARAMETER, ETAG_HEADER, *IDEMPOTENT_HEADERS],
         request=ClientInputSerializer,
         responses=ClientSerializer,
         examples=examples.CLIENT_CREATE,
@@ -143,7 +155,7 @@ CLIENT_OPERATIONS = {
     "update": extend_schema(
         summary="Update a client",
         description=CLIENT_UPDATE_DESCRIPTION,
-        parameters=[INCLUDE_PARAMETER],
+        parameters=WRITE_HEADERS,
         request=ClientInputSerializer,
         responses=ClientSerializer,
         examples=examples.CLIENT_UPDATE,
@@ -151,7 +163,7 @@ CLIENT_OPERATIONS = {
     "partial_update": extend_schema(
         summary="Update a client (PATCH)",
         description=f"The same as `PUT`. {CLIENT_UPDATE_DESCRIPTION}",
-        parameters=[INCLUDE_PARAMETER],
+        parameters=WRITE_HEADERS,
         request=ClientInputSerializer,
         responses=ClientSerializer,
         examples=examples.CLIENT_UPDATE,
@@ -164,7 +176,7 @@ CLIENT_OPERATIONS = {
             "Deleting twice changes nothing. To remove a client for good, purge "
             "it. Errors: 404 for an unknown id; 403 when the user may not edit it."
         ),
-        parameters=[INCLUDE_PARAMETER],
+        parameters=WRITE_HEADERS,
         responses=ClientSerializer,
     ),
     "blank": extend_schema(
@@ -197,7 +209,8 @@ CLIENT_OPERATIONS = {
                 OpenApiTypes.STR,
                 enum=BulkActionSerializer.ACTIONS,
                 description="The action, when the body has none.",
-            )
+            ),
+            *IDEMPOTENT_HEADERS,
         ],
         request=BulkRequest,
         responses=ClientSerializer(many=True),

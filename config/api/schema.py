@@ -87,7 +87,67 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     ),
     "422": ("ValidationError", "Invalid input."),
     "429": ("Error", 'Rate limit reached: "Too many requests"; see Retry-After.'),
+    "409": (
+        "Error",
+        "A request with this Idempotency-Key is still running; retry once it has "
+        "finished to get its answer.",
+    ),
+    "412": (
+        "Error",
+        "If-Match does not name the current ETag (the message names it); nothing "
+        "changed.",
+    ),
+    "428": (
+        "Error",
+        "The server requires If-Match on this write (REQUIRE_IF_MATCH) and none "
+        "was sent.",
+    ),
 }
+
+# Conditional and idempotent requests: the parameters an operation declares, and
+# the answers they add to its responses.
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="Strong entity tag of the client as shown (without optional includes).",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="ETags you hold (or `*`): a match answers 304 with no body.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "The ETag the change is based on (or `*`): checked under the row lock, a "
+        "mismatch is a 412 and changes nothing. Optional unless the server sets "
+        "REQUIRE_IF_MATCH (then 428 without it)."
+    ),
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "1 to 255 printable ASCII characters, unique per request (a UUID): a retry "
+        "with the same key and body within 24 h gets the first answer with "
+        "`Idempotent-Replayed: true` and does nothing again; the same key with "
+        "another body is a 422, and while the first still runs a 409. Only "
+        "successful answers are kept."
+    ),
+)
+REPLAYED_HEADER = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="`true` on an answer replayed for an Idempotency-Key.",
+)
 
 
 def error_response(description: str) -> OpenApiResponse:
@@ -193,7 +253,11 @@ class ApiAutoSchema(AutoSchema):
             codes += ["413", "415"]
         if writes or self._has_parameter("include"):
             codes.append("400")
-        return sorted(codes)
+        if self._has_parameter("Idempotency-Key"):
+            codes += ["409", "422"]
+        if self._has_parameter("If-Match"):
+            codes += ["412", "428"]
+        return sorted(set(codes))
 
     def _has_parameter(self, name: str) -> bool:
         return any(
@@ -295,6 +359,10 @@ class ApiAutoSchema(AutoSchema):
                 headers = self._get_response_headers_for_code(code, direction)
                 if headers:
                     response["headers"] = headers
+        if self._has_parameter("If-None-Match"):
+            responses["304"] = {
+                "description": "Not Modified: If-None-Match names the current ETag."
+            }
         for code in self._error_codes():
             if code not in responses:
                 name, description = ERROR_RESPONSES[code]

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from clients.models import Client, GroupSetting
@@ -227,3 +228,24 @@ def test_a_304_costs_no_more_queries_than_the_show(
     tag = etag_of(api, client_row)
     with django_assert_max_num_queries(3):
         assert api.get(url(client_row), HTTP_IF_NONE_MATCH=tag).status_code == 304
+
+
+def test_the_schema_documents_the_conditional_and_idempotent_headers() -> None:
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+    def headers(path: str, method: str) -> tuple[set[str], set[str]]:
+        operation = paths[path][method]
+        names = {
+            p["name"] for p in operation.get("parameters", []) if p["in"] == "header"
+        }
+        return names, set(operation["responses"])
+
+    names, codes = headers("/api/v1/clients/{id}", "get")
+    assert "If-None-Match" in names and "304" in codes
+    for method in ("put", "patch", "delete"):
+        names, codes = headers("/api/v1/clients/{id}", method)
+        assert "If-Match" in names and {"412", "428"} <= codes
+    names, codes = headers("/api/v1/clients", "post")
+    assert "Idempotency-Key" in names and {"409", "422"} <= codes
+    for path in ("/api/v1/clients/bulk", "/api/v1/clients/{id}/upload"):
+        assert "Idempotency-Key" in headers(path, "post")[0]
