@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from clients.admin.clients import acting_user, pretty_json
+from clients.admin.common import acting_user, pretty_json
 from clients.models import GroupSetting
 from clients.services.clients import DELETED_CLIENT_MESSAGE
 from clients.services.groups import (

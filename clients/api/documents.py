@@ -11,11 +11,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients.api import examples
 from clients.api.outputs import client_representation
 from clients.models import Client
 from clients.selectors import client_get, client_type_id, parse_includes
 from clients.services.documents import client_documents_upload
-from config.api import examples
 from config.api.errors import NotFoundError
 from config.api.hashids import decode_id
 from config.api.pagination import queryset_page
@@ -25,6 +25,7 @@ from config.api.parsers import (
 )
 from config.api.permissions import EntityPermission
 from config.api.viewsets import CompanyScopedViewSet
+from documents.api import examples as document_examples
 from documents.api.filters import DocumentFilterSet
 from documents.api.serializers import DocumentSerializer, UploadSerializer
 from documents.api.views import (
@@ -123,7 +124,7 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
             "routes it); `name`, `type` and `sort` work as on `GET /documents`. "
             "Errors: 404 for an unknown client; 422 for a malformed filter."
         ),
-        examples=examples.DOCUMENT_LIST,
+        examples=document_examples.DOCUMENT_LIST,
         request=None,
         responses={200: DocumentSerializer(many=True)},
     )

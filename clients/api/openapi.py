@@ -10,10 +10,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from clients.api import examples
 from clients.api.inputs import BulkActionSerializer, ClientInputSerializer
 from clients.api.outputs import ClientSerializer
 from clients.fields import BULK_UPDATE_COLUMNS
-from config.api import examples
 from config.api.bulk import INVALID_IDS, MAX_BULK_IDS
 
 INCLUDE_PARAMETER = OpenApiParameter(

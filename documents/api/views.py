@@ -30,7 +30,6 @@ from clients.api.outputs import ClientSerializer
 from clients.models import Client
 from clients.selectors import client_type_id, clients_of, own_clients
 from companies.models import Membership
-from config.api import examples
 from config.api.bulk import AnswerReader, BulkMixin, BulkService
 from config.api.errors import NotFoundError
 from config.api.mixins import DestroyMixin, ListMixin, RetrieveMixin, UpdateMixin
@@ -42,6 +41,7 @@ from config.api.parsers import (
 from config.api.permissions import EntityPermission, request_membership
 from config.api.schema import error_response
 from config.db import SoftStateQuerySet
+from documents.api import examples
 from documents.api.filters import DocumentFilterSet
 from documents.api.serializers import (
     DocumentBulkSerializer,
