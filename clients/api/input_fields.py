@@ -12,6 +12,7 @@ from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
 )
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -115,6 +116,35 @@ class CountryIdField(OptionalIntegerField):
                 f"The selected {_label(self)} is invalid."
             )
         return value
+
+
+class NumericIdFieldExtension(OpenApiSerializerFieldExtension):
+    """Integer ids in bodies (`country_id`, `size_id`, `industry_id`…).
+
+    Answers show them as strings (`"840"`), and a client's own JSON must be
+    accepted back, so the request schema takes a string of digits (the canonical
+    form) or an integer.
+    """
+
+    target_class = OptionalIntegerField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        if isinstance(self.target, CountryIdField):
+            meaning = 'A country id (`countries` of `GET /statics`), e.g. "840"; '
+            meaning += "empty or null means the company's country."
+        else:
+            meaning = 'A numeric id, e.g. "2"; empty or null means none.'
+        return {
+            "oneOf": [
+                {"type": "string", "pattern": "^[0-9]*$"},
+                {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
+            ],
+            "description": (
+                f"{meaning} A string of digits, as answers show it; an integer "
+                "is accepted too."
+            ),
+        }
 
 
 class FlagField(serializers.BooleanField):
