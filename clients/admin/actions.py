@@ -12,12 +12,17 @@ from django.utils.translation import ngettext
 
 from clients.admin.common import acting_user
 from clients.models import Client
-from clients.services.bulk import clients_archive, clients_delete, clients_restore
+from clients.services.bulk import clients_change_state
 from clients.services.merge import client_merge
 from clients.services.purge import clients_purge
 from config.admin import money, state_display
 from config.errors import Refusal
 
+CLIENT_ACTION_MESSAGES = {
+    "archive": ("Archived %d client.", "Archived %d clients."),
+    "restore": ("Restored %d client.", "Restored %d clients."),
+    "delete": ("Deleted %d client.", "Deleted %d clients."),
+}
 # How many names a purge message lists before "and N more".
 PURGED_NAMES_SHOWN = 10
 
@@ -33,26 +38,32 @@ class ClientActionsAdmin(admin.ModelAdmin[Client]):
             "clients.delete_client"
         )
 
+    def _change_state(
+        self, request: HttpRequest, queryset: QuerySet[Client], action: str
+    ) -> None:
+        user = acting_user(request)
+        count = clients_change_state(
+            clients_queryset=queryset, user=user, action=action
+        )
+        singular, plural = CLIENT_ACTION_MESSAGES[action]
+        self.message_user(
+            request, ngettext(singular, plural, count) % count, messages.SUCCESS
+        )
+
     @admin.action(description="Archive selected clients", permissions=["change"])
     def archive_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
-        count = clients_archive(clients_queryset=queryset, user=acting_user(request))
-        text = ngettext("Archived %d client.", "Archived %d clients.", count)
-        self.message_user(request, text % count, messages.SUCCESS)
+        self._change_state(request, queryset, "archive")
 
     @admin.action(description="Restore selected clients", permissions=["change"])
     def restore_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
-        count = clients_restore(clients_queryset=queryset, user=acting_user(request))
-        text = ngettext("Restored %d client.", "Restored %d clients.", count)
-        self.message_user(request, text % count, messages.SUCCESS)
+        self._change_state(request, queryset, "restore")
 
     @admin.action(
         description="Delete selected clients (soft, can be restored)",
         permissions=["change"],
     )
     def delete_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
-        count = clients_delete(clients_queryset=queryset, user=acting_user(request))
-        text = ngettext("Deleted %d client.", "Deleted %d clients.", count)
-        self.message_user(request, text % count, messages.SUCCESS)
+        self._change_state(request, queryset, "delete")
 
     def _with_counts(self, queryset: QuerySet[Client]) -> QuerySet[Client]:
         return (

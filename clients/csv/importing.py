@@ -25,7 +25,7 @@ from clients.csv.columns import (
 )
 from clients.csv.reading import ClientRows, ImportProblem, read_clients
 from clients.models import Client, GroupSetting
-from clients.services.bulk import clients_archive
+from clients.services.bulk import clients_change_state
 from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN, client_create
 from companies.models import Company
 from config.api.exceptions import flatten_errors
@@ -297,8 +297,10 @@ def _write(
         if progress is not None:
             progress(1)
     if archived:
-        clients_archive(
-            clients_queryset=Client.objects.filter(pk__in=archived), user=user
+        clients_change_state(
+            clients_queryset=Client.objects.filter(pk__in=archived),
+            user=user,
+            action="archive",
         )
     contacts = ClientContact.objects.filter(
         client_id__in=created, is_deleted=False

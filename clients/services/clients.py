@@ -17,7 +17,7 @@ from clients.fields import SET_AS_SENT
 from clients.models import Activity, Client
 from clients.reference import as_country
 from clients.services.activities import _user_id, activity_record
-from clients.services.bulk import clients_delete
+from clients.services.bulk import clients_change_state
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
 from companies.models import Company
@@ -66,6 +66,22 @@ def _save(client: Client, **kwargs: Any) -> None:
         raise
 
 
+def _store(
+    client: Client,
+    *,
+    data: Mapping[str, Any],
+    user: AbstractBaseUser | None,
+    creating: bool,
+) -> None:
+    """Save the client, sync the contacts sent and log its creation or update."""
+    _save(client)
+    contacts_sync(
+        client=client, contacts=data.get("contacts"), user=user, creating=creating
+    )
+    activity = Activity.CREATE_CLIENT if creating else Activity.UPDATE_CLIENT
+    activity_record(client=client, user=user, activity_type_id=activity)
+
+
 @transaction.atomic
 def client_create(
     *, company: Company, user: AbstractBaseUser | None, data: Mapping[str, Any]
@@ -84,11 +100,7 @@ def client_create(
     )
     if not client.number:
         client.number = client_number_take(company=company, client=client)
-    _save(client)
-    contacts_sync(
-        client=client, contacts=data.get("contacts"), user=user, creating=True
-    )
-    activity_record(client=client, user=user, activity_type_id=Activity.CREATE_CLIENT)
+    _store(client, data=data, user=user, creating=True)
     return client
 
 
@@ -116,16 +128,12 @@ def client_update(
         locked.settings = settings_merge(locked.settings, data["settings"] or {})
     if "number" in data and not locked.number:
         locked.number = client_number_take(company=company, client=locked)
-    _save(locked)
-    contacts_sync(
-        client=locked, contacts=data.get("contacts"), user=user, creating=False
-    )
-    activity_record(client=locked, user=user, activity_type_id=Activity.UPDATE_CLIENT)
+    _store(locked, data=data, user=user, creating=False)
     return locked
 
 
 def client_delete(*, client: Client, user: AbstractBaseUser | None) -> int:
     """Soft-delete one client; deleting a deleted client changes nothing (0)."""
-    return clients_delete(
-        clients_queryset=Client.objects.filter(pk=client.pk), user=user
+    return clients_change_state(
+        clients_queryset=Client.objects.filter(pk=client.pk), user=user, action="delete"
     )

@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from config.api.bulk import bulk_ids_field
 from config.api.hashids import decode_id
 from documents.models import Document
 from documents.representation import document_representation
@@ -81,7 +82,6 @@ class DocumentUpdateSerializer(serializers.Serializer[Any]):
     is_public = LenientBooleanField(required=False)
 
 
-MAX_BULK_IDS = 5000
 BULK_ACTION_NAMES = ("delete", "archive", "restore")
 
 
@@ -95,16 +95,7 @@ class DocumentBulkSerializer(serializers.Serializer[Any]):
         choices=BULK_ACTION_NAMES,
         error_messages={"invalid_choice": "The selected action is invalid."},
     )
-    ids = serializers.ListField(
-        child=serializers.CharField(allow_blank=True),
-        allow_empty=False,
-        max_length=MAX_BULK_IDS,
-        error_messages={
-            "empty": "The ids field is required.",
-            "not_a_list": "The ids must be an array.",
-            "max_length": f"The ids must not have more than {MAX_BULK_IDS} items.",
-        },
-    )
+    ids = bulk_ids_field()
 
     def validate_ids(self, value: list[str]) -> list[int]:
         """Every id must be a document of the company, else nothing is done."""
