@@ -79,14 +79,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_select_related = ("client", "company")
     search_fields = ("notes", "client__name", "client__number")
     ordering = ("-created_at", "-pk")
-    fields = (
-        "created_at",
-        "client",
-        "company",
-        "adjustment_money",
-        "balance_money",
-        "notes",
-    )
+    fields = list_display
     readonly_fields = ("created_at", "adjustment_money", "balance_money")
 
     @admin.display(description="adjustment", ordering="adjustment")

@@ -16,6 +16,7 @@ from clients.api import examples
 from clients.api.outputs import ClientSerializer, client_representation
 from clients.models import Client
 from clients.selectors import client_get, client_type_id, clients_of, parse_includes
+from clients.services.clients import CLIENT_NOT_FOUND
 from clients.services.documents import client_documents_upload
 from config.api.errors import NotFoundError
 from config.api.hashids import decode_id
@@ -33,8 +34,6 @@ from documents.api.parsers import UploadMultiPartParser, uploaded_files
 from documents.api.serializers import DocumentSerializer, UploadSerializer
 from documents.models import Document
 from documents.representation import document_representation
-
-CLIENT_NOT_FOUND = "Client not found"
 
 UPLOAD_INCLUDE_PARAMETER = OpenApiParameter(
     "include",

@@ -33,6 +33,7 @@ from clients.services.bulk import (
     clients_change_state,
 )
 from clients.services.clients import (
+    CLIENT_NOT_FOUND,
     DELETED_CLIENT_MESSAGE,
     client_create,
     client_delete,
@@ -82,7 +83,7 @@ class ClientViewSet(
 
     model = Client
     permission_entity = "client"
-    not_found_message = "Client not found"
+    not_found_message = CLIENT_NOT_FOUND
     deleted_message = DELETED_CLIENT_MESSAGE
     serializer_class = ClientSerializer  # the schema's; `represent` renders
     filterset_class = ClientFilterSet

@@ -30,8 +30,6 @@ COLUMN_BY_INPUT = {
     "group_settings_id": "group",
     "assigned_user_id": "assigned_user",
 }
-TRUE_WORDS = {"true", "1", "yes", "on"}
-FALSE_WORDS = {"false", "0", "no", "off", ""}
 # OWASP's list of the first characters that make a spreadsheet read a cell as a
 # formula (CSV injection), and the prefix that makes it plain text instead.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -18,15 +18,14 @@ from clients.csv.columns import (
     COLUMN_BY_INPUT,
     CONTACT_BOOLEANS,
     CONTACT_FIELDS,
-    FALSE_WORDS,
     PLAIN_COLUMNS,
-    TRUE_WORDS,
     plural,
 )
 from clients.csv.reading import ClientRows, ImportProblem, read_clients
 from clients.models import Client, GroupSetting
 from clients.services.bulk import clients_change_state
 from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN, client_create
+from clients.services.settings import boolean_word
 from companies.models import Company
 from config.api.exceptions import flatten_errors
 from config.api.hashids import encode_id
@@ -74,12 +73,8 @@ class ImportResult:
 
 
 def _boolean(value: str) -> bool | None:
-    word = value.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    return None
+    # An empty cell is false: an export writes every flag, a person may not.
+    return False if not value.strip() else boolean_word(value)
 
 
 class _Validator:

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from clients.fields import SET_AS_SENT
 from clients.models import Activity, Client
 from clients.reference import as_country
-from clients.services.activities import _user_id, activity_record
+from clients.services.activities import activity_record, user_id_of
 from clients.services.bulk import clients_change_state
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
@@ -24,6 +24,7 @@ from companies.models import Company
 from config.errors import Refusal
 from contacts.services import contacts_sync
 
+CLIENT_NOT_FOUND = "Client not found"
 DELETED_CLIENT_MESSAGE = (
     "Record is deleted and cannot be edited. Restore the record to enable editing"
 )
@@ -91,7 +92,7 @@ def client_create(
     The country defaults to the company's, the settings start from upstream's
     client defaults, and a missing or blank number is taken from the counter.
     """
-    client = Client(company=company, user_id=_user_id(user))
+    client = Client(company=company, user_id=user_id_of(user))
     _apply(client, data, company)
     if client.country_id is None:
         client.country_id = _company_country(company)

@@ -1,4 +1,4 @@
-"""Document output (API.md §4) and the input of `PUT /documents/{id}`."""
+"""Document output and the input of `PUT /documents/{id}`."""
 
 from typing import Any
 
@@ -18,7 +18,7 @@ from documents.representation import document_representation
     )
 )
 class DocumentSerializer(serializers.Serializer[Document]):
-    """The Document object of API.md §4 (rendered by `document_representation`)."""
+    """The Document object (rendered by `document_representation`)."""
 
     id = serializers.CharField(read_only=True)
     user_id = serializers.CharField(read_only=True)
@@ -46,7 +46,8 @@ class DocumentSerializer(serializers.Serializer[Document]):
 
 
 class LenientBooleanField(serializers.BooleanField):
-    """true/false, 1/0, "1"/"0", and "" as false (API.md §2)."""
+    """true/false, 1/0, "1"/"0", and "" as false (as form-encoded PHP clients send
+    an unchecked box)."""
 
     def to_internal_value(self, data: Any) -> bool:
         if data == "":
