@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
 
-from clients.admin.common import acting_user
+from clients.admin.common import CompanyRowAdmin, acting_user
 from clients.models import Client
 from clients.services.bulk import clients_change_state
 from clients.services.merge import client_merge
@@ -27,7 +27,7 @@ CLIENT_ACTION_MESSAGES = {
 PURGED_NAMES_SHOWN = 10
 
 
-class ClientActionsAdmin(admin.ModelAdmin[Client]):
+class ClientActionsAdmin(CompanyRowAdmin[Client]):
     """The actions of the client list (`ClientAdmin` lists them in `actions`)."""
 
     def has_purge_permission(self, request: HttpRequest) -> bool:

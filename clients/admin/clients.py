@@ -15,14 +15,14 @@ from django.http import HttpRequest
 
 from clients.admin.actions import ClientActionsAdmin
 from clients.admin.client_form import ClientAdminForm, with_unplaced_fields
-from clients.admin.common import acting_user, pretty_json
+from clients.admin.common import acting_user
 from clients.models import Client
 from clients.reference import COUNTRIES
 from clients.services.clients import (
     client_create,
     client_update,
 )
-from config.admin import IdListFilter, StateListFilter, money, state_display
+from config.admin import IdListFilter, StateListFilter, money
 from config.api.hashids import encode_id
 from contacts.admin import ContactInline, ContactInlineFormSet
 from documents.admin import ClientDocumentInline
@@ -181,18 +181,6 @@ class ClientAdmin(ClientActionsAdmin):
     @admin.display(description="payment balance")
     def payment_balance_money(self, client: Client) -> str:
         return money(client.payment_balance)
-
-    @admin.display(description="state")
-    def state_label(self, client: Client) -> str:
-        return state_display(client)
-
-    @admin.display(description="settings")
-    def settings_json(self, client: Client) -> str:
-        return pretty_json(client.settings)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, "company") if obj is not None else fields
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         # A new client has nothing computed yet; its unsaved instance would show a

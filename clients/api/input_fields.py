@@ -21,7 +21,7 @@ from rest_framework.fields import empty
 from clients.reference import is_country_id
 from clients.services.settings import SettingsInvalid, settings_clean
 from config.api.field_spec import AnyField, FieldSpec, Kind
-from config.api.fields import HashidRelatedField
+from config.api.fields import FlagInputField, HashidRelatedField, StringInputField
 from contacts.validation import ContactInputSerializer, validate_contacts
 
 MAX_INTEGER = 2_147_483_647
@@ -31,14 +31,8 @@ def _label(field: AnyField) -> str:
     return (field.field_name or "value").replace("_", " ")
 
 
-class TextField(serializers.CharField):
-    """A string; null means `""` (strings are never null in this API)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
+class TextField(StringInputField):
+    """A string; null means `""`. Its messages name the field."""
 
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
@@ -61,11 +55,6 @@ class TextField(serializers.CharField):
                     ),
                 ),
             ]
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None:
-            return True, ""
-        return super().validate_empty_values(data)
 
 
 class OptionalIntegerField(serializers.IntegerField):
@@ -147,22 +136,14 @@ class NumericIdFieldExtension(OpenApiSerializerFieldExtension):
         }
 
 
-class FlagField(serializers.BooleanField):
-    """A boolean that also takes form spellings; `""` and null are false."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
+class FlagField(FlagInputField):
+    """A boolean that also takes form spellings; `""` and null are false. Its
+    message names the field."""
 
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
         message = f"The {_label(self)} field must be true or false."
         self.error_messages["invalid"] = message
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None or data == "":
-            return True, False
-        return super().validate_empty_values(data)
 
 
 @extend_schema_field(
