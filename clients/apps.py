@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ClientsConfig(AppConfig):
     name = "clients"
     verbose_name = "Clients"
+
+    def ready(self) -> None:
+        from clients.count_triggers import count_triggers_restore
+
+        post_migrate.connect(count_triggers_restore, sender=self)

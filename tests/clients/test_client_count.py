@@ -69,3 +69,27 @@ def test_the_count_is_right_after_a_rolled_back_write(owner):
         ClientFactory.create(company=owner.company)
         raise RuntimeError("roll back")
     assert kept_total(owner.company) == 0
+
+
+def test_a_table_rebuild_on_sqlite_gets_its_count_triggers_back_after_migrate(owner):
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+
+    from clients.count_triggers import TRIGGER_NAMES
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL alters tables in place and keeps their triggers")
+    company = owner.company
+    ClientFactory.create_batch(2, company=company)
+    # What Django's rebuild of clients_client (an AddField, say) leaves behind.
+    with connection.cursor() as cursor:
+        for name in TRIGGER_NAMES:
+            cursor.execute(f"DROP TRIGGER {name}")
+    ClientFactory.create(company=company)
+    assert kept_total(company) == 2
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    assert kept_total(company) == 3
+    ClientFactory.create(company=company)
+    assert kept_total(company) == 4
