@@ -34,6 +34,7 @@ from clients.services.clients import (
 )
 from clients.services.merge import client_merge
 from clients.services.purge import clients_purge
+from companies.required import missing_required
 from config.admin import StateListFilter, in_staff_words, money, state_display
 from config.api.exceptions import flatten_errors
 from config.api.field_spec import Kind
@@ -167,6 +168,14 @@ class ClientAdminForm(forms.ModelForm[Client]):
         )
         if serializer.is_valid():
             self.service_data = dict(serializer.validated_data)
+            missing = missing_required(
+                self.service_data,
+                company.required_labels("client"),
+                only_sent=self.instance.pk is not None,
+            )
+            for key, texts in missing.items():
+                field = FORM_FIELD_BY_INPUT.get(key, key)
+                self.add_error(field if field in self.fields else None, texts)
             return cleaned
         for key, texts in flatten_errors(serializer.errors).items():
             field = FORM_FIELD_BY_INPUT.get(key, key)

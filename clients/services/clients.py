@@ -21,6 +21,7 @@ from clients.services.bulk import clients_delete
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
 from companies.models import Company
+from companies.required import missing_required
 from config.errors import Refusal
 from contacts.services import contacts_sync
 
@@ -72,9 +73,14 @@ def client_create(
 ) -> Client:
     """Create a client with its contacts from validated input.
 
-    The country defaults to the company's, the settings start from upstream's
-    client defaults, and a missing or blank number is taken from the counter.
+    The company's required fields (`Company.required_fields`) must be filled
+    in, on the client and on every contact. The country defaults to the
+    company's, the settings start from upstream's client defaults, and a
+    missing or blank number is taken from the counter.
     """
+    missing = missing_required(data, company.required_labels("client"))
+    if missing:
+        raise ValidationError(missing)
     client = Client(company=company, user_id=_user_id(user))
     _apply(client, data, company)
     if client.country_id is None:
@@ -86,7 +92,11 @@ def client_create(
         client.number = client_number_take(company=company, client=client)
     _save(client)
     contacts_sync(
-        client=client, contacts=data.get("contacts"), user=user, creating=True
+        client=client,
+        contacts=data.get("contacts"),
+        user=user,
+        creating=True,
+        required=company.required_labels("contact"),
     )
     activity_record(client=client, user=user, activity_type_id=Activity.CREATE_CLIENT)
     return client
@@ -99,9 +109,10 @@ def client_update(
     """Change the fields that were sent; the rest keep their values.
 
     A deleted client can't be edited (a 400 Refusal); an archived one stays
-    archived. Settings are merged key by key; `number` blanked is taken from the
-    counter. The client's row stays locked until the transaction ends, so its
-    contacts are synced under the lock.
+    archived. A required field sent empty is refused (one left out keeps its
+    stored value, even empty). Settings are merged key by key; `number`
+    blanked is taken from the counter. The client's row stays locked until the
+    transaction ends, so its contacts are synced under the lock.
     """
     locked: Client = (
         Client.objects.select_for_update(of=("self",))
@@ -111,6 +122,9 @@ def client_update(
     if locked.is_deleted:
         raise Refusal(DELETED_CLIENT_MESSAGE, 400)
     company = locked.company
+    missing = missing_required(data, company.required_labels("client"), only_sent=True)
+    if missing:
+        raise ValidationError(missing)
     _apply(locked, data, company)
     if "settings" in data:
         locked.settings = settings_merge(locked.settings, data["settings"] or {})
@@ -118,7 +132,11 @@ def client_update(
         locked.number = client_number_take(company=company, client=locked)
     _save(locked)
     contacts_sync(
-        client=locked, contacts=data.get("contacts"), user=user, creating=False
+        client=locked,
+        contacts=data.get("contacts"),
+        user=user,
+        creating=False,
+        required=company.required_labels("contact"),
     )
     activity_record(client=locked, user=user, activity_type_id=Activity.UPDATE_CLIENT)
     return locked
