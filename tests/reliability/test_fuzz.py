@@ -178,6 +178,7 @@ def test_operations_without_invalid_input_are_known() -> None:
     assert sorted(set(OPERATIONS) - set(NEGATABLE)) == [
         "DELETE /api/v1/documents/{id}",
         "DELETE /api/v1/group_settings/{id}",
+        "GET /api/v1/companies/current",
         "GET /api/v1/documents/{id}",
         "GET /api/v1/documents/{id}/download",
         "GET /api/v1/group_settings/{id}",

@@ -154,7 +154,7 @@ def list_clients(a: Tenant, b: Tenant) -> None:
         answer = api.get("/api/v1/clients", {"where": expression})
         assert listed_ids(answer) == [], expression
     # A condition that matches every client still lists only B's.
-    answer = api.get("/api/v1/clients", {"where": 'name like "%"', "per_page": 5000})
+    answer = api.get("/api/v1/clients", {"where": 'name like "%"', "per_page": "5000"})
     assert sorted(listed_ids(answer)) == sorted(encode_id(c.pk) for c in b.clients)
 
 
