@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+import config.lookups  # noqa: F401  (registers the `__like` lookup used here)
 from config.db import ACTIVE, NOT_ACTIVE
 from contacts.models import ClientContact
 
@@ -19,7 +20,7 @@ def live_contacts() -> QuerySet[ClientContact]:
 
 
 def column_is(column: str, lookup: str, value: Any) -> Q:
-    """`column__lookup=value` on the client row."""
+    """`column__lookup=value` on the client row (`like` is `config.lookups`)."""
     return Q(**{f"{column}__{lookup}": value})
 
 

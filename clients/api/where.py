@@ -30,6 +30,7 @@ from config.api.where import Condition, Value, parse_where, problem
 MAX_LENGTH = 1000
 MAX_CONDITIONS = 20
 MAX_LISTED_VALUES = 100
+MAX_LIKE_ANY = 3
 MAX_COUNTRY_ID = 2**31 - 1
 
 
@@ -131,26 +132,16 @@ def _typed(field: str, spec: WhereField, item: Value) -> Any:
     )
 
 
-def like_lookup(pattern: str) -> tuple[str, Any]:
-    """A `like` pattern (`%` any text, `_` one character, case ignored) as a
-    Django lookup: the plain contains / starts / ends / exact lookups when the
-    wildcards allow, else an anchored regular expression that SQLite and
-    PostgreSQL read alike."""
-    core = pattern.strip("%")
-    if "%" not in core and "_" not in core:
-        if not core:
-            return "isnull", False
-        starts, ends = pattern.startswith("%"), pattern.endswith("%")
-        lookup = {
-            (True, True): "icontains",
-            (True, False): "iendswith",
-            (False, True): "istartswith",
-            (False, False): "iexact",
-        }[(starts, ends)]
-        return lookup, core
-    wildcards = {"%": "(?:.|\\n)*", "_": "(?:.|\\n)"}
-    body = "".join(wildcards.get(char) or re.escape(char) for char in pattern)
-    return "iregex", f"\\A{body}\\Z"
+def _like_pattern(field: str, item: Value, pattern: str) -> str:
+    """The pattern with runs of `%` made one; at most `MAX_LIKE_ANY` of them
+    (LIKE matching retries the rest of the text at every inner `%`)."""
+    pattern = re.sub("%+", "%", pattern)
+    if pattern.count("%") > MAX_LIKE_ANY:
+        raise problem(
+            f"The where like pattern of {field} may have at most {MAX_LIKE_ANY} %",
+            item.position,
+        )
+    return pattern
 
 
 def _positive(field: str, spec: WhereField, condition: Condition) -> Q:
@@ -158,8 +149,8 @@ def _positive(field: str, spec: WhereField, condition: Condition) -> Q:
     operator = NEGATED.get(condition.operator, condition.operator)
     values = [_typed(field, spec, item) for item in condition.values]
     if operator == "like":
-        lookup, pattern = like_lookup(values[0])
-        return spec.condition(lookup, pattern)
+        pattern = _like_pattern(field, condition.values[0], values[0])
+        return spec.condition("like", pattern)
     if spec.type is ValueType.HASHID:
         values = [value for value in values if value is not None]
         if not values:
@@ -214,6 +205,12 @@ class WhereFormField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if "\x00" in text:
+            # The database refuses it in a string; the validator that catches it
+            # in other parameters would only see the compiled conditions here.
+            raise problem(
+                "The where may not contain a null character", text.index("\x00") + 1
+            )
         conditions = parse_where(
             text, max_length=MAX_LENGTH, max_conditions=MAX_CONDITIONS
         )
@@ -233,7 +230,8 @@ WHERE_HELP = (
     "`like`, `not like` (`%` any text, `_` one character, case ignored), `in (…)`, "
     "`not in (…)`; values are quoted strings, numbers, true/false. Fields: "
     f"{', '.join(WHERE_FIELDS)}. At most {MAX_LENGTH} characters, "
-    f"{MAX_CONDITIONS} conditions and {MAX_LISTED_VALUES} values in a list; a "
+    f"{MAX_CONDITIONS} conditions, {MAX_LISTED_VALUES} values in a list and "
+    f"{MAX_LIKE_ANY} `%` in a like pattern; a "
     "problem is a 422 keyed `where` naming its character. Combines with every "
     "other parameter."
 )

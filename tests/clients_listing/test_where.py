@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clients.api.where import MAX_CONDITIONS, MAX_LENGTH, MAX_LISTED_VALUES
 from config.api.hashids import encode_id
-from tests.clients_listing.support import at, errors, listed
+from tests.clients_listing.support import at, errors, filterset, listed
 from tests.factories import ClientFactory, ContactFactory, GroupSettingFactory
 
 URL = "/api/v1/clients"
@@ -142,6 +142,26 @@ def test_text_with_newlines_and_quotes_matches_like_patterns(company):
     ClientFactory.create(company=company, name='Say "hi"\nthere')
     assert where(company, r'name like "say \"hi\"%there"') == ['Say "hi"\nthere']
     assert where(company, 'name like "say%"') == ['Say "hi"\nthere']
+
+
+def test_like_wildcards_backslashes_and_the_cap_on_percent_signs(company):
+    ClientFactory.create(company=company, name="a\\b 100%")
+    ClientFactory.create(company=company, name="axb 1000")
+    assert where(company, r'name like "a\\b%"') == ["a\\b 100%"]
+    assert where(company, 'name like "a_b 100%"') == ["a\\b 100%", "axb 1000"]
+    assert where(company, 'name like "%%%b%%1%%"') == ["a\\b 100%", "axb 1000"]
+    assert where(company, 'name like "%0%"') == ["a\\b 100%", "axb 1000"]
+    assert where_errors(company, 'name like "%a%b%c%"') == {
+        "where": [
+            "The where like pattern of name may have at most 3 % (at character 11)."
+        ]
+    }
+
+
+def test_a_null_character_is_refused_not_sent_to_the_database(company):
+    assert where_errors(company, 'name = "a\x00"') == {
+        "where": ["The where may not contain a null character (at character 10)."]
+    }
 
 
 def test_where_combines_with_the_other_parameters(company, clients):
@@ -285,3 +305,11 @@ def test_where_never_reaches_another_companys_clients(api, company, outsider):
         response = api.get(URL, {"where": expression})
         assert response.status_code == 200
         assert "Theirs Inc" not in [row["name"] for row in response.json()["data"]]
+
+
+def test_a_like_is_the_sql_of_the_name_filter_and_email_the_email_filter(company):
+    def sql(query):
+        return str(filterset(company, query).qs.query)
+
+    assert sql(urlencode({"where": 'name like "%Inc%"'})) == sql("name=Inc")
+    assert sql(urlencode({"where": 'email = "a@b.c"'})) == sql("email=a@b.c")
