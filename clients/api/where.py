@@ -24,6 +24,7 @@ from django import forms
 from django.db.models import Q
 
 from clients.api.conditions import column_is, contact_email_is, is_active
+from clients.api.filter_fields import SinceField
 from config.api.hashids import decode_id
 from config.api.where import Condition, Value, parse_where, problem
 
@@ -100,9 +101,7 @@ NOTHING = Q(pk__in=[])
 
 
 def _moment(text: str) -> Any:
-    # The list's `created_at=` parsing, imported late: the filters import this.
-    from clients.api.filters import SinceField
-
+    # The list's `created_at=` parsing.
     return SinceField().parse(text)
 
 

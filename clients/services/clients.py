@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from clients.fields import SET_AS_SENT
 from clients.models import Activity, Client
 from clients.reference import as_country
-from clients.services.activities import _user_id, activity_record
-from clients.services.bulk import clients_delete
+from clients.services.activities import activity_record, user_id_of
+from clients.services.bulk import clients_change_state
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
 from companies.models import Company
@@ -25,6 +25,7 @@ from companies.required import missing_required
 from config.errors import Refusal
 from contacts.services import contacts_sync
 
+CLIENT_NOT_FOUND = "Client not found"
 DELETED_CLIENT_MESSAGE = (
     "Record is deleted and cannot be edited. Restore the record to enable editing"
 )
@@ -67,6 +68,39 @@ def _save(client: Client, **kwargs: Any) -> None:
         raise
 
 
+def _refuse_missing_required(
+    data: Mapping[str, Any], company: Company, *, updating: bool
+) -> None:
+    """The company's required client fields the write leaves empty, refused (an
+    update checks only those it sends)."""
+    missing = missing_required(
+        data, company.required_labels("client"), only_sent=updating
+    )
+    if missing:
+        raise ValidationError(missing)
+
+
+def _store(
+    client: Client,
+    *,
+    data: Mapping[str, Any],
+    user: AbstractBaseUser | None,
+    creating: bool,
+) -> None:
+    """Save the client, sync the contacts sent (each filled in as the company
+    requires) and log its creation or update."""
+    _save(client)
+    contacts_sync(
+        client=client,
+        contacts=data.get("contacts"),
+        user=user,
+        creating=creating,
+        required=client.company.required_labels("contact"),
+    )
+    activity = Activity.CREATE_CLIENT if creating else Activity.UPDATE_CLIENT
+    activity_record(client=client, user=user, activity_type_id=activity)
+
+
 @transaction.atomic
 def client_create(
     *, company: Company, user: AbstractBaseUser | None, data: Mapping[str, Any]
@@ -78,10 +112,8 @@ def client_create(
     company's, the settings start from upstream's client defaults, and a
     missing or blank number is taken from the counter.
     """
-    missing = missing_required(data, company.required_labels("client"))
-    if missing:
-        raise ValidationError(missing)
-    client = Client(company=company, user_id=_user_id(user))
+    _refuse_missing_required(data, company, updating=False)
+    client = Client(company=company, user_id=user_id_of(user))
     _apply(client, data, company)
     if client.country_id is None:
         client.country_id = _company_country(company)
@@ -90,15 +122,7 @@ def client_create(
     )
     if not client.number:
         client.number = client_number_take(company=company, client=client)
-    _save(client)
-    contacts_sync(
-        client=client,
-        contacts=data.get("contacts"),
-        user=user,
-        creating=True,
-        required=company.required_labels("contact"),
-    )
-    activity_record(client=client, user=user, activity_type_id=Activity.CREATE_CLIENT)
+    _store(client, data=data, user=user, creating=True)
     return client
 
 
@@ -122,28 +146,18 @@ def client_update(
     if locked.is_deleted:
         raise Refusal(DELETED_CLIENT_MESSAGE, 400)
     company = locked.company
-    missing = missing_required(data, company.required_labels("client"), only_sent=True)
-    if missing:
-        raise ValidationError(missing)
+    _refuse_missing_required(data, company, updating=True)
     _apply(locked, data, company)
     if "settings" in data:
         locked.settings = settings_merge(locked.settings, data["settings"] or {})
     if "number" in data and not locked.number:
         locked.number = client_number_take(company=company, client=locked)
-    _save(locked)
-    contacts_sync(
-        client=locked,
-        contacts=data.get("contacts"),
-        user=user,
-        creating=False,
-        required=company.required_labels("contact"),
-    )
-    activity_record(client=locked, user=user, activity_type_id=Activity.UPDATE_CLIENT)
+    _store(locked, data=data, user=user, creating=False)
     return locked
 
 
 def client_delete(*, client: Client, user: AbstractBaseUser | None) -> int:
     """Soft-delete one client; deleting a deleted client changes nothing (0)."""
-    return clients_delete(
-        clients_queryset=Client.objects.filter(pk=client.pk), user=user
+    return clients_change_state(
+        clients_queryset=Client.objects.filter(pk=client.pk), user=user, action="delete"
     )
