@@ -13,7 +13,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from companies.models import ApiToken, Company, Membership
+from companies.models import REQUIRABLE_FIELDS, ApiToken, Company, Membership
 from companies.services import token_create, token_revoke
 from config.admin import FlagListFilter
 
@@ -27,14 +27,81 @@ class MembershipInline(admin.TabularInline[Membership, Company]):
     extra = 0
 
 
+def _label_field_name(record: str, field: str) -> str:
+    return f"required_{record}_{field}"
+
+
+REQUIRED_LABEL_FIELDS = {
+    _label_field_name(record, field): (record, field)
+    for record, fields in REQUIRABLE_FIELDS.items()
+    for field in fields
+}
+
+
+def _label_box(record: str, field: str) -> forms.CharField:
+    return forms.CharField(
+        label=f"{record.title()} {field} required as",
+        required=False,
+        max_length=100,
+        help_text=(
+            f"A label makes the {record}'s {field} required (and names it in "
+            "error messages); leave empty for an optional field."
+        ),
+    )
+
+
+class CompanyFormBase(forms.ModelForm[Company]):
+    """The company, with one label box per requirable field: a label makes the
+    field required on every client (or contact) write, an empty box does not."""
+
+    class Meta:
+        model = Company
+        fields = ("name", "settings")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (record, field) in REQUIRED_LABEL_FIELDS.items():
+            self.initial.setdefault(
+                name, self.instance.required_labels(record).get(field, "")
+            )
+
+    def save(self, commit: bool = True) -> Company:
+        chosen: dict[str, dict[str, str]] = {}
+        for name, (record, field) in REQUIRED_LABEL_FIELDS.items():
+            label = self.cleaned_data.get(name, "").strip()
+            if label:
+                chosen.setdefault(record, {})[field] = label
+        self.instance.required_fields = chosen
+        return super().save(commit=commit)
+
+
+# The admin builds its form from declared fields only, so the boxes are declared.
+CompanyAdminForm: type[CompanyFormBase] = type(
+    "CompanyAdminForm",
+    (CompanyFormBase,),
+    {
+        "__module__": __name__,
+        **{
+            name: _label_box(record, field)
+            for name, (record, field) in REQUIRED_LABEL_FIELDS.items()
+        },
+    },
+)
+
+
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin[Company]):
     """Tenants, with their members inline."""
 
+    form = CompanyAdminForm
     list_display = ("name", "company_key", "member_count", "created_at")
     search_fields = ("name", "company_key")
     readonly_fields = ("company_key", "created_at", "updated_at")
-    fields = ("name", "company_key", "settings", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "company_key", "settings")}),
+        ("Required fields", {"fields": tuple(REQUIRED_LABEL_FIELDS)}),
+        (None, {"fields": ("created_at", "updated_at")}),
+    )
     inlines = (MembershipInline,)
     ordering = ("name", "pk")
 

@@ -13,6 +13,12 @@ from config.db import TimestampedModel
 
 PERMISSION_ACTIONS = ("view", "edit", "create")
 
+# The fields a company may make required, by the record they belong to.
+REQUIRABLE_FIELDS = {
+    "client": ("custom_value1", "custom_value2", "custom_value3", "custom_value4"),
+    "contact": ("custom_value1", "custom_value2", "custom_value3", "custom_value4"),
+}
+
 
 def default_company_settings() -> dict[str, Any]:
     """The company settings every new company starts with."""
@@ -37,6 +43,9 @@ class Company(TimestampedModel):
     name = models.CharField(max_length=255)
     company_key = models.CharField(max_length=64, unique=True, default=new_company_key)
     settings = models.JSONField(default=default_company_settings)
+    # {"client": {"custom_value2": "VAT region"}, "contact": {...}}: the fields
+    # every create and update must leave filled in, each with its label.
+    required_fields = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name_plural = "companies"
@@ -50,6 +59,19 @@ class Company(TimestampedModel):
         if value in (None, ""):
             return default_company_settings().get(key)
         return value
+
+    def required_labels(self, record: str) -> dict[str, str]:
+        """The required fields of `record` ("client" or "contact") → their labels,
+        in field order; anything stored that isn't a requirable field is ignored."""
+        stored = self.required_fields if isinstance(self.required_fields, dict) else {}
+        chosen = stored.get(record)
+        if not isinstance(chosen, dict):
+            return {}
+        return {
+            field: str(chosen[field]).strip() or field
+            for field in REQUIRABLE_FIELDS[record]
+            if field in chosen
+        }
 
 
 class Membership(TimestampedModel):

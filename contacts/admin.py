@@ -13,6 +13,8 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from companies.models import REQUIRABLE_FIELDS, Company
+from companies.required import missing_required
 from config.admin import in_staff_words
 from config.api.hashids import encode_id
 from contacts.fields import ADMIN_FIELDS
@@ -20,7 +22,22 @@ from contacts.models import ClientContact
 from contacts.validation import validate_contacts
 
 INLINE_FIELDS = tuple(field.key for field in ADMIN_FIELDS)
+CUSTOM_FIELDS = REQUIRABLE_FIELDS["contact"]
 MORE_THAN_ONE_PRIMARY = "Only one contact can be primary."
+
+
+def required_custom_fields(client: Any) -> tuple[str, ...]:
+    """The contact custom fields the client's company requires; without a client
+    (a new one, its company not chosen yet), those any company requires."""
+    if client is not None and client.company_id:
+        required = set(client.company.required_labels("contact"))
+    else:
+        required = set()
+        for company in Company.objects.exclude(required_fields={}).only(
+            "required_fields"
+        ):
+            required.update(company.required_labels("contact"))
+    return tuple(field for field in CUSTOM_FIELDS if field in required)
 
 
 class ContactInlineForm(forms.ModelForm[ClientContact]):
@@ -69,9 +86,12 @@ class ContactInlineFormSet(BaseInlineFormSet[ClientContact, Any, Any]):
             raise forms.ValidationError(MORE_THAN_ONE_PRIMARY)
         raw = []
         for form in kept:
+            shown = [
+                name for name in (*INLINE_FIELDS, *CUSTOM_FIELDS) if name in form.fields
+            ]
             item: dict[str, Any] = {
                 "id": encode_id(form.instance.pk) if form.instance.pk else "",
-                **{name: form.cleaned_data.get(name) for name in INLINE_FIELDS},
+                **{name: form.cleaned_data.get(name) for name in shown},
             }
             item = {
                 key: ("" if value is None else value) for key, value in item.items()
@@ -97,6 +117,29 @@ class ContactInlineFormSet(BaseInlineFormSet[ClientContact, Any, Any]):
                         form.add_error(field if known else None, text)
             if not items:
                 raise forms.ValidationError(str(detail)) from exc
+            return
+        self.check_required(kept)
+
+    def check_required(self, kept: list[Any]) -> None:
+        """The company's required contact fields, as `contacts_sync` will check
+        them (which would otherwise refuse the save after the forms passed)."""
+        company = (
+            getattr(self.instance, "company", None)
+            if self.instance.company_id
+            else None
+        )
+        labels = company.required_labels("contact") if company is not None else {}
+        if not labels:
+            return
+        if not kept:
+            missing = ", ".join(labels.values())
+            raise forms.ValidationError(f"Add a contact with {missing}.")
+        for form, item in zip(kept, self.contacts_for_sync or [], strict=False):
+            problems = missing_required(
+                item, labels, only_sent=form.instance.pk is not None
+            )
+            for field, messages in problems.items():
+                form.add_error(field if field in form.fields else None, messages)
 
     # The client admin writes contacts through `contacts_sync`; this records
     # nothing saved here, for the admin's change message.
@@ -123,6 +166,11 @@ class ContactInline(admin.TabularInline[ClientContact, Any]):
     fields = (*INLINE_FIELDS, "new_password")
     extra = 0
     min_num = 0
+
+    def get_fields(self, request: Any, obj: Any = None) -> Any:
+        """The inline's columns, with the contact custom fields a company requires
+        (the client's company; on the add page, any company's)."""
+        return (*INLINE_FIELDS, *required_custom_fields(obj), "new_password")
 
     def get_queryset(self, request: Any) -> Any:
         return (

@@ -1,12 +1,15 @@
 """The whole-set sync of a client's contacts (the `contacts` array of a write)."""
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from companies.required import missing_required
 from config.db import NOT_DELETED
 from contacts.fields import BOOLEAN_FIELDS, STRING_FIELDS
 from contacts.models import ClientContact
@@ -36,6 +39,7 @@ def contacts_sync(
     contacts: list[dict[str, Any]] | None,
     user: AbstractBaseUser | AnonymousUser | None,
     creating: bool,
+    required: Mapping[str, str] | None = None,
 ) -> None:
     """Make `contacts` (from `validate_contacts`) the client's set of contacts.
 
@@ -51,6 +55,11 @@ def contacts_sync(
     ends with at least one contact, exactly one primary (the first after a stable
     sort on `is_primary`) and at least one contact with `send_email`. A fixed number
     of queries, whatever the number of contacts.
+
+    `required` (field → label, the company's required contact fields) must be
+    filled in on every contact the write leaves: a new contact needs them all, a
+    stored one only those it sends (`contacts.N.field`, else a ValidationError and
+    nothing is written).
     """
     if contacts is None and not creating:
         return
@@ -74,12 +83,20 @@ def contacts_sync(
 
     rows: list[ClientContact] = []
     before: dict[int, tuple[Any, ...]] = {}
-    for item in contacts or []:
+    missing: dict[str, list[str]] = {}
+    for index, item in enumerate(contacts or []):
         contact = existing.get(item.get("id") or 0)
         if contact is None or contact.pk in before:
             contact = new_contact()
         else:
             before[contact.pk] = _values(contact)
+        if required:
+            missing |= missing_required(
+                item,
+                required,
+                prefix=f"contacts.{index}.",
+                only_sent=contact.pk is not None,
+            )
         for name in WRITABLE_FIELDS:
             if name in item:
                 setattr(contact, name, item[name])
@@ -88,6 +105,10 @@ def contacts_sync(
         rows.append(contact)
     if not rows:
         rows.append(new_contact())
+        if required:
+            missing |= missing_required({}, required, prefix="contacts.0.")
+    if missing:
+        raise ValidationError(missing)
 
     for position, contact in enumerate(sorted(rows, key=lambda c: not c.is_primary)):
         contact.is_primary = position == 0

@@ -11,6 +11,7 @@ from clients.fields import ADMIN_FIELDS, FIELDS_BY_KEY
 from clients.models import Client
 from clients.reference import COUNTRIES, INDUSTRIES, SIZES
 from clients.services.clients import DELETED_CLIENT_MESSAGE
+from companies.required import missing_required
 from config.admin import in_staff_words
 from config.api.exceptions import flatten_errors
 from config.api.field_spec import Kind
@@ -107,6 +108,14 @@ class ClientAdminForm(forms.ModelForm[Client]):
         )
         if serializer.is_valid():
             self.service_data = dict(serializer.validated_data)
+            missing = missing_required(
+                self.service_data,
+                company.required_labels("client"),
+                only_sent=self.instance.pk is not None,
+            )
+            for key, texts in missing.items():
+                field = FORM_FIELD_BY_INPUT.get(key, key)
+                self.add_error(field if field in self.fields else None, texts)
             return cleaned
         for key, texts in flatten_errors(serializer.errors).items():
             field = FORM_FIELD_BY_INPUT.get(key, key)

@@ -11,8 +11,9 @@ from operator import or_
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OrderBy, Q, QuerySet
 
+from clients.api.conditions import column_is, contact_email_is, live_contacts
 from clients.api.filter_fields import (
     SORTABLE,
     BalanceCondition,
@@ -24,6 +25,7 @@ from clients.api.filter_fields import (
     StatusFilter,
     StrictBooleanFilter,
 )
+from clients.api.where import WHERE_HELP, WhereFilter
 from clients.models import Client, ClientQuerySet, GroupSetting
 from config.api.filters import (
     ApiFilterSet,
@@ -31,7 +33,6 @@ from config.api.filters import (
     Ordering,
 )
 from config.db import SoftStateQuerySet
-from contacts.models import ClientContact
 
 NULLABLE_SORT_FIELDS = {
     field
@@ -59,10 +60,6 @@ def _ordered(column: str, descending: bool) -> OrderBy:
             return F(column).desc(nulls_last=True)
         return F(column).asc(nulls_first=True)
     return F(column).desc() if descending else F(column).asc()
-
-
-def _live_contacts() -> QuerySet[ClientContact]:
-    return ClientContact.objects.filter(client=OuterRef("pk"), is_deleted=False)
 
 
 class ClientFilterSet(ApiFilterSet):
@@ -149,6 +146,7 @@ class ClientFilterSet(ApiFilterSet):
     custom_value4 = django_filters.CharFilter(
         field_name="custom_value4", help_text="Exact custom_value4."
     )
+    where = WhereFilter(help_text=WHERE_HELP)
     sort = SortFilter(
         help_text=(
             "`column|direction` (asc or desc; `column` alone is asc). Columns: "
@@ -202,13 +200,13 @@ class ClientFilterSet(ApiFilterSet):
             [Q(**{f"{field}__icontains": value}) for field in SEARCHED_CONTACT_FIELDS],
         )
         return queryset.filter(
-            reduce(or_, in_client) | Q(Exists(_live_contacts().filter(in_contacts)))
+            reduce(or_, in_client) | Q(Exists(live_contacts().filter(in_contacts)))
         )
 
     def filter_balance(
         self, queryset: QuerySet[Client], name: str, value: BalanceCondition
     ) -> Any:
-        return queryset.filter(**{f"balance__{value.lookup}": value.amount})
+        return queryset.filter(column_is("balance", value.lookup, value.amount))
 
     def filter_between_balance(
         self, queryset: QuerySet[Client], name: str, value: tuple[Decimal, Decimal]
@@ -216,7 +214,7 @@ class ClientFilterSet(ApiFilterSet):
         return queryset.filter(balance__gte=value[0], balance__lte=value[1])
 
     def filter_email(self, queryset: QuerySet[Client], name: str, value: str) -> Any:
-        return queryset.filter(Exists(_live_contacts().filter(email__iexact=value)))
+        return queryset.filter(contact_email_is("iexact", value))
 
 
 class GroupSettingFilterSet(django_filters.FilterSet):

@@ -46,7 +46,9 @@ CLIENT_UPDATE_DESCRIPTION = (
     "Writes the keys sent; the others keep their values, and `settings` are merged "
     "key by key. `contacts`, when sent, is the whole set: contacts are matched by "
     "`id`, those left out are deleted and those without a known `id` are added. "
-    "An archived client stays archived. Answers the client as stored. Errors: 404 "
+    "An archived client stays archived. A field the company requires (see "
+    "`GET /companies/current`) may be left out but not sent empty. Answers the "
+    "client as stored. Errors: 404 "
     f"for an unknown id; 400 for a deleted client (restore it first); {ERRORS_422}."
 )
 
@@ -124,11 +126,14 @@ CLIENT_OPERATIONS = {
             "A page of the company's clients, in any state unless `status` says "
             "which (`status=active` is what Invoice Ninja's apps send). Filters "
             "combine; `filter` searches names, numbers, custom values and the "
-            "contacts' names, emails and phones. `sort=column|asc` or `|desc` "
+            "contacts' names, emails and phones; `where` takes Paymo-style "
+            'conditions (`name like "%Inc%" and balance>100 and active=true`). '
+            "`sort=column|asc` or `|desc` "
             "(default `id`); `per_page` up to 5,000; `after=` pages an export by "
             "id, without a total. A member without `view_client` sees only the "
             "clients they made or are assigned to. Errors: a malformed filter, "
-            f"sort or status is a {ERRORS_422}; an unknown `include` is a 400."
+            f"where, sort or status is a {ERRORS_422}; an unknown `include` is a "
+            "400."
         ),
         parameters=[INCLUDE_PARAMETER],
         responses=ClientSerializer(many=True),
@@ -165,7 +170,9 @@ CLIENT_OPERATIONS = {
             "contact ends up primary. Unknown and read-only keys are ignored. "
             f"Errors: {ERRORS_422} (`number` or `id_number` taken, an unknown "
             "country, `contacts.0.email` invalid or repeated, a weak contact "
-            "password, a mistyped setting); 400 for a body that is not an object."
+            "password, a mistyped setting, a field the company requires left "
+            "empty: `custom_value2`, `contacts.0.custom_value1`, see "
+            "`GET /companies/current`); 400 for a body that is not an object."
         ),
         examples=examples.CLIENT_CREATE,
     ),

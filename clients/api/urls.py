@@ -1,4 +1,5 @@
-"""Every `/clients/*` route, the group and statics routes (included under /api/v1/).
+"""Every `/clients/*` route, the group, statics and current company routes
+(included under /api/v1/).
 
 Purge, merge and the uploads come before the router's `clients/{id}` routes so that
 `clients/{id}/purge` is never read as an action of the viewset.
@@ -6,6 +7,7 @@ Purge, merge and the uploads come before the router's `clients/{id}` routes so t
 
 from django.urls import URLPattern, URLResolver, re_path
 
+from clients.api.company import CurrentCompanyView
 from clients.api.documents import ClientDocumentsViewSet
 from clients.api.groups import GroupSettingViewSet
 from clients.api.merge_purge import merge_view, purge_view
@@ -35,5 +37,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="client-documents",
     ),
     re_path(r"^statics/?$", StaticsView.as_view(), name="statics"),
+    re_path(
+        r"^companies/current/?$", CurrentCompanyView.as_view(), name="company-current"
+    ),
     *router.urls,
 ]

@@ -75,6 +75,7 @@ BULK_SERVICES: dict[str, BulkService] = {
         user=run.user,
         column=run.options["column"],
         value=run.options["new_value"],
+        company=run.options["company"],
     ),
 }
 
@@ -216,7 +217,7 @@ class ClientViewSet(
         data["action"] = self.bulk_action_name(body)
         serializer = BulkActionSerializer(data=data, context={"company": self.company})
         serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        return {**serializer.validated_data, "company": self.company}
 
     def editable_rows(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         return rows.filter(editable_by(self.membership))

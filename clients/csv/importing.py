@@ -27,6 +27,7 @@ from clients.services.bulk import clients_change_state
 from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN, client_create
 from clients.services.settings import boolean_word
 from companies.models import Company
+from companies.required import missing_required
 from config.api.exceptions import flatten_errors
 from config.api.hashids import encode_id
 from config.errors import validation_messages
@@ -175,6 +176,15 @@ class _Validator:
             else:
                 seen[value] = line
 
+    def missing_required(self, valid: dict[str, Any]) -> dict[str, list[str]]:
+        """The company's required fields the client leaves empty (checked here
+        too, so every line's problems are listed before anything is written)."""
+        missing = missing_required(valid, self.company.required_labels("client"))
+        labels = self.company.required_labels("contact")
+        for index, contact in enumerate(valid.get("contacts") or [{}]):
+            missing |= missing_required(contact, labels, prefix=f"contacts.{index}.")
+        return missing
+
     def validate(
         self, rows: ClientRows, problems: list[ImportProblem]
     ) -> _ValidClient | None:
@@ -182,22 +192,35 @@ class _Validator:
         data, archived, contact_lines = self.payload(rows, problems)
         serializer = ClientInputSerializer(data=data, context={"company": self.company})
         if not serializer.is_valid():
-            for key, messages in flatten_errors(serializer.errors).items():
-                line, column = rows.line, COLUMN_BY_INPUT.get(key, key)
-                parts = key.split(".")
-                if parts[0] == "contacts" and len(parts) >= 2 and parts[1].isdigit():
-                    index = int(parts[1])
-                    if index < len(contact_lines):
-                        line = contact_lines[index]
-                    column = f"contact_{parts[2]}" if len(parts) > 2 else "contacts"
-                for message in messages:
-                    problems.append(ImportProblem(line, column, message))
+            errors = flatten_errors(serializer.errors)
+            problems.extend(_problems(errors, rows.line, contact_lines))
             return None
         valid = dict(serializer.validated_data)
+        missing = self.missing_required(valid)
+        if missing:
+            problems.extend(_problems(missing, rows.line, contact_lines))
+            return None
         self.check_unique_in_file(rows.line, valid, problems)
         if len(problems) > before:
             return None
         return _ValidClient(line=rows.line, data=valid, archived=archived)
+
+
+def _problems(
+    errors: dict[str, list[str]], client_line: int, contact_lines: list[int]
+) -> list[ImportProblem]:
+    """Input errors (`custom_value2`, `contacts.0.email`) at their line and column."""
+    found: list[ImportProblem] = []
+    for key, messages in errors.items():
+        line, column = client_line, COLUMN_BY_INPUT.get(key, key)
+        parts = key.split(".")
+        if parts[0] == "contacts" and len(parts) >= 2 and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(contact_lines):
+                line = contact_lines[index]
+            column = f"contact_{parts[2]}" if len(parts) > 2 else "contacts"
+        found.extend(ImportProblem(line, column, message) for message in messages)
+    return found
 
 
 def _number(rows: ClientRows) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,6 +14,8 @@ from django.utils import timezone
 from clients.fields import BULK_UPDATE_COLUMNS
 from clients.models import Activity, Client, GroupSetting
 from clients.services.activities import activities_record_bulk
+from companies.models import Company
+from companies.required import missing_required
 from config.db import ACTIVE, NOT_ACTIVE, NOT_DELETED, SoftStateQuerySet
 
 
@@ -120,8 +123,15 @@ def clients_bulk_update(
     user: AbstractBaseUser | None,
     column: str,
     value: Any,
+    company: Company,
 ) -> int:
-    """Set one column (`BULK_UPDATE_COLUMNS`) to a validated value on the set."""
+    """Set one column (`BULK_UPDATE_COLUMNS`) to a validated value on the set of
+    `company`'s clients; a field the company requires can't be emptied."""
     if column not in BULK_UPDATE_COLUMNS:
         raise ValueError(f"{column} can't be bulk updated")
+    missing = missing_required(
+        {column: value}, company.required_labels("client"), only_sent=True
+    )
+    if missing:
+        raise ValidationError({"new_value": missing[column]})
     return _set_columns(clients_queryset, user, {column: value})

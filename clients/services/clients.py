@@ -21,6 +21,7 @@ from clients.services.bulk import clients_change_state
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
 from companies.models import Company
+from companies.required import missing_required
 from config.errors import Refusal
 from contacts.services import contacts_sync
 
@@ -67,6 +68,18 @@ def _save(client: Client, **kwargs: Any) -> None:
         raise
 
 
+def _refuse_missing_required(
+    data: Mapping[str, Any], company: Company, *, updating: bool
+) -> None:
+    """The company's required client fields the write leaves empty, refused (an
+    update checks only those it sends)."""
+    missing = missing_required(
+        data, company.required_labels("client"), only_sent=updating
+    )
+    if missing:
+        raise ValidationError(missing)
+
+
 def _store(
     client: Client,
     *,
@@ -74,10 +87,15 @@ def _store(
     user: AbstractBaseUser | None,
     creating: bool,
 ) -> None:
-    """Save the client, sync the contacts sent and log its creation or update."""
+    """Save the client, sync the contacts sent (each filled in as the company
+    requires) and log its creation or update."""
     _save(client)
     contacts_sync(
-        client=client, contacts=data.get("contacts"), user=user, creating=creating
+        client=client,
+        contacts=data.get("contacts"),
+        user=user,
+        creating=creating,
+        required=client.company.required_labels("contact"),
     )
     activity = Activity.CREATE_CLIENT if creating else Activity.UPDATE_CLIENT
     activity_record(client=client, user=user, activity_type_id=activity)
@@ -89,9 +107,12 @@ def client_create(
 ) -> Client:
     """Create a client with its contacts from validated input.
 
-    The country defaults to the company's, the settings start from upstream's
-    client defaults, and a missing or blank number is taken from the counter.
+    The company's required fields (`Company.required_fields`) must be filled
+    in, on the client and on every contact. The country defaults to the
+    company's, the settings start from upstream's client defaults, and a
+    missing or blank number is taken from the counter.
     """
+    _refuse_missing_required(data, company, updating=False)
     client = Client(company=company, user_id=user_id_of(user))
     _apply(client, data, company)
     if client.country_id is None:
@@ -112,9 +133,10 @@ def client_update(
     """Change the fields that were sent; the rest keep their values.
 
     A deleted client can't be edited (a 400 Refusal); an archived one stays
-    archived. Settings are merged key by key; `number` blanked is taken from the
-    counter. The client's row stays locked until the transaction ends, so its
-    contacts are synced under the lock.
+    archived. A required field sent empty is refused (one left out keeps its
+    stored value, even empty). Settings are merged key by key; `number`
+    blanked is taken from the counter. The client's row stays locked until the
+    transaction ends, so its contacts are synced under the lock.
     """
     locked: Client = (
         Client.objects.select_for_update(of=("self",))
@@ -124,6 +146,7 @@ def client_update(
     if locked.is_deleted:
         raise Refusal(DELETED_CLIENT_MESSAGE, 400)
     company = locked.company
+    _refuse_missing_required(data, company, updating=True)
     _apply(locked, data, company)
     if "settings" in data:
         locked.settings = settings_merge(locked.settings, data["settings"] or {})

@@ -146,6 +146,22 @@ def test_a_filtered_list_counts_its_rows(
     assert body["meta"]["pagination"]["total"] == 60
 
 
+@pytest.mark.parametrize("per_page", [20, 500])
+def test_a_where_list_costs_what_the_same_filtered_list_does(
+    warm, many_clients, django_assert_num_queries, per_page
+):
+    email = f"c{many_clients[0].pk}-0@example.com"
+    filters = {"name": "client", "balance": "gte:0", "email": email}
+    expression = 'name like "%client%" and balance >= 0 and email like "%@example.com"'
+    with django_assert_num_queries(COUNTED_LIST):
+        by_filters = ok(warm.get(CLIENTS, {"per_page": per_page, **filters}))
+    with django_assert_num_queries(COUNTED_LIST):
+        by_where = ok(warm.get(CLIENTS, {"per_page": per_page, "where": expression}))
+    assert len(by_where["data"]) == min(per_page, 60)
+    assert by_where["meta"]["pagination"]["total"] == 60
+    assert by_filters["meta"]["pagination"]["total"] == 1
+
+
 def test_a_page_past_the_end_reads_the_total_alone(
     warm, many_clients, django_assert_num_queries
 ):

@@ -33,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from clients.api.where import WHERE_FIELDS
 from clients.models import Client
 from config.api.hashids import encode_id
 from tests.conftest import Member
@@ -177,6 +178,7 @@ def test_operations_without_invalid_input_are_known() -> None:
     assert sorted(set(OPERATIONS) - set(NEGATABLE)) == [
         "DELETE /api/v1/documents/{id}",
         "DELETE /api/v1/group_settings/{id}",
+        "GET /api/v1/companies/current",
         "GET /api/v1/documents/{id}",
         "GET /api/v1/documents/{id}/download",
         "GET /api/v1/group_settings/{id}",
@@ -207,3 +209,62 @@ def test_generated_clients_stay_in_the_owners_company(
         POSITIVE_CHECKS,
     )
     assert not Client.objects.filter(company=outsider.company).exists()
+
+
+# --- where= ------------------------------------------------------------------
+# The schema's `where` is a free string, which almost never parses; these
+# expressions are built from the language's own words, mostly well-formed, so the
+# compiled conditions (every field, operator and value type) reach the database.
+
+WHERE_FIELD_NAMES = list(WHERE_FIELDS)
+WHERE_OPERATORS = ["=", "!=", "<", "<=", ">", ">=", "like", "not like"]
+where_values = st.one_of(
+    st.integers(min_value=-(10**45), max_value=10**45).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
+    st.sampled_from(["true", "false", "TRUE", "1700000000", "-1", ".5", "1e5"]),
+    st.text(max_size=12).map(lambda text: '"' + text.replace('"', '\\"') + '"'),
+    st.sampled_from(['"%"', '"_"', '"%a_b%"', '"2024-01-31"', '"\\\\"', "'x'"]),
+)
+where_condition = st.one_of(
+    st.tuples(
+        st.sampled_from([*WHERE_FIELD_NAMES, "nmae", "AND"]),
+        st.sampled_from(WHERE_OPERATORS),
+        where_values,
+    ).map(" ".join),
+    st.tuples(
+        st.sampled_from(WHERE_FIELD_NAMES),
+        st.sampled_from(["in", "not in"]),
+        st.lists(where_values, min_size=1, max_size=4).map(", ".join),
+    ).map(lambda parts: f"{parts[0]} {parts[1]} ({parts[2]})"),
+)
+where_expression = st.one_of(
+    st.lists(where_condition, min_size=1, max_size=4).map(" and ".join),
+    st.lists(
+        st.one_of(
+            where_condition,
+            st.sampled_from(["and", "or", "(", ")", ",", "not", "in", "like", '"']),
+            st.text(max_size=6),
+        ),
+        max_size=8,
+    ).map(" ".join),
+)
+
+
+@settings(
+    max_examples=EXAMPLES * 10,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(expression=where_expression, sort=st.sampled_from(["", "name|desc"]))
+def test_where_expressions_are_answered_or_refused_never_a_server_error(
+    api, company, expression, sort
+) -> None:
+    if not Client.objects.filter(company=company).exists():
+        client = ClientFactory.create(company=company, name="Acme Inc")
+        ContactFactory.create(client=client, email="a@acme.test")
+    response = api.get("/api/v1/clients", {"where": expression, "sort": sort})
+    assert response.status_code in (200, 422), (expression, response.content)
+    if response.status_code == 422:
+        assert list(response.json()["errors"]) == ["where"], expression

@@ -145,6 +145,17 @@ def list_clients(a: Tenant, b: Tenant) -> None:
         f"number={a.clients[0].number}",
     ):
         assert listed_ids(api.get(f"/api/v1/clients?{query}")) == [], query
+    for expression in (
+        f'email = "{a.contacts[0].email}"',
+        f'name = "{a.clients[0].name}"',
+        f'group = "{a.group_id}"',
+        f'number in ("{a.clients[0].number}") and is_deleted = false',
+    ):
+        answer = api.get("/api/v1/clients", {"where": expression})
+        assert listed_ids(answer) == [], expression
+    # A condition that matches every client still lists only B's.
+    answer = api.get("/api/v1/clients", {"where": 'name like "%"', "per_page": "5000"})
+    assert sorted(listed_ids(answer)) == sorted(encode_id(c.pk) for c in b.clients)
 
 
 def create_client(a: Tenant, b: Tenant) -> None:
@@ -343,6 +354,19 @@ def statics(a: Tenant, b: Tenant) -> None:
     assert_nothing_of(a, answer)
 
 
+def current_company(a: Tenant, b: Tenant) -> None:
+    b.company.required_fields = {"client": {"custom_value1": "B's region"}}
+    b.company.save()
+    answer = b.member.api.get("/api/v1/companies/current")
+    assert answer.status_code == 200
+    data = answer.json()["data"]
+    assert (data["id"], data["name"]) == (encode_id(b.company.pk), b.company.name)
+    assert data["required_fields"]["client"] == [
+        {"field": "custom_value1", "label": "B's region"}
+    ]
+    assert_nothing_of(a, answer)
+
+
 def schema(a: Tenant, b: Tenant) -> None:
     answer = APIClient().get("/api/v1/schema", HTTP_ACCEPT="application/json")
     assert answer.status_code == 200
@@ -356,6 +380,7 @@ MATRIX: dict[tuple[str, str], Scenario] = {
     ("/api/v1/ping", "GET"): ping,
     ("/api/v1/schema", "GET"): schema,
     ("/api/v1/statics", "GET"): statics,
+    ("/api/v1/companies/current", "GET"): current_company,
     ("/api/v1/clients", "GET"): list_clients,
     ("/api/v1/clients", "POST"): create_client,
     ("/api/v1/clients/create", "GET"): blank_client,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0002_apitoken_verbose_names'),
+        ('companies', '0003_company_required_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
