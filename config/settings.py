@@ -204,6 +204,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploaded files go to a temporary file at once, never whole into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 DOCUMENT_MAX_UPLOAD_MB = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", "100"))
+# Client logos: the largest upload and image (width x height) taken; 4096 x 4096
+# decodes to 64 MB at most, well under Pillow's own decompression-bomb limit.
+LOGO_MAX_UPLOAD_MB = int(os.environ.get("LOGO_MAX_UPLOAD_MB", "5"))
+LOGO_MAX_PIXELS = int(os.environ.get("LOGO_MAX_PIXELS", str(4096 * 4096)))
 DOCUMENT_EXTRA_EXTENSIONS = [
     ext.lower().lstrip(".") for ext in env_list("DOCUMENT_EXTRA_EXTENSIONS")
 ]

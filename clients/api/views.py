@@ -39,6 +39,7 @@ from clients.services.clients import (
     client_delete,
     client_update,
 )
+from clients.services.logos import IMAGE_KEY, client_create_with_logo
 from clients.services.settings import new_client_settings
 from config.api.bulk import AnswerReader, BulkMixin, BulkService
 from config.api.filters import filters_sent
@@ -160,7 +161,14 @@ class ClientViewSet(
         return {"company": self.company, "client": row, "request": self.request}
 
     def perform_create(self, data: dict[str, Any]) -> Client:
-        return client_create(company=self.company, user=self.user, data=data)
+        # Paymo's multipart create: the client's fields and its logo as `image`.
+        body = self.request.data
+        image = body.get(IMAGE_KEY) if hasattr(body, "get") else None
+        if image is None or image == "":
+            return client_create(company=self.company, user=self.user, data=data)
+        return client_create_with_logo(
+            company=self.company, user=self.user, data=data, upload=image
+        )
 
     def created_headers(self, row: Any) -> dict[str, str]:
         path = f"{self.request.path.rstrip('/')}/{encode_id(row.pk)}"

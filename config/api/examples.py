@@ -208,6 +208,10 @@ NORTHWIND: Body = {
     ],
     "documents": [],
     "gateway_tokens": [],
+    "logo": "",
+    "logo_thumb_large": "",
+    "logo_thumb_medium": "",
+    "logo_thumb_small": "",
 }
 
 # Northwind after `UPDATE_REQUEST`.
@@ -485,6 +489,24 @@ CLIENT_UPLOAD = [
     OpenApiExample(
         "The client with the uploaded logo.png",
         value={"data": {**NORTHWIND_UPDATED, "documents": [LOGO_DOCUMENT]}},
+        response_only=True,
+    ),
+]
+
+LOGO_URL = "http://127.0.0.1:8000/api/v1/clients/VolejRejNm/logo"
+CLIENT_LOGO = [
+    OpenApiExample(
+        "The client with its logo",
+        value={
+            "data": {
+                **NORTHWIND,
+                "updated_at": 1796191334,
+                "logo": LOGO_URL,
+                "logo_thumb_large": f"{LOGO_URL}?size=large",
+                "logo_thumb_medium": f"{LOGO_URL}?size=medium",
+                "logo_thumb_small": f"{LOGO_URL}?size=small",
+            }
+        },
         response_only=True,
     ),
 ]
