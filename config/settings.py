@@ -222,13 +222,19 @@ REST_FRAMEWORK = {
         "config.api.authentication.ApiTokenAuthentication"
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.ApiJSONRenderer"],
+    # JSON first: the default, and what wins a tie in the Accept header.
+    "DEFAULT_RENDERER_CLASSES": [
+        "config.api.renderers.ApiJSONRenderer",
+        "config.api.xml.ApiXMLRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "config.api.parsers.ApiJSONParser",
         "config.api.parsers.PhpFormParser",
         "config.api.parsers.PhpMultiPartParser",
+        "config.api.xml.ApiXMLParser",
+        "config.api.xml.TextXMLParser",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.AlwaysJSONNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.ApiNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["config.api.filters.ApiFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.EnvelopePagination",
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
@@ -254,7 +260,15 @@ SPECTACULAR_SETTINGS = {
         'strings are `""` rather than null, numeric ids are strings (`"840"`). '
         "Bodies may be JSON, form-encoded or multipart, with PHP bracket keys "
         "(`contacts[0][email]`). Every answer carries `X-RateLimit-Limit` and "
-        "`X-RateLimit-Remaining`; over the limit is a 429 with `Retry-After`."
+        "`X-RateLimit-Remaining`; over the limit is a 429 with `Retry-After`.\n\n"
+        "**XML**: `Accept: application/xml` (or `text/xml`), or `?format=xml`, "
+        "answers any operation, errors included, in XML with the same names "
+        "(`<response><data>...</data><meta><pagination>...`; a list entry is "
+        "`<item>`). JSON is the default: no `Accept`, `*/*` or an `Accept` naming "
+        "neither format gets JSON, never a 406. Writes take `Content-Type: "
+        "application/xml` bodies (`<client><name>Acme</name><contacts><item>"
+        "<email>a@acme.test</email></item></contacts></client>`); a body with a "
+        "DTD or entities is a 400."
     ),
     "VERSION": APP_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,

@@ -140,6 +140,7 @@ class ClientLogoViewSet(CompanyScopedViewSet):
         responses={
             (200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY),
             404: error_response("An unknown client, or one without a logo."),
+            422: error_response("An unknown size."),
         },
     )
     def download(self, request: Request, id: str) -> HttpResponseBase:
