@@ -25,7 +25,9 @@ from xml.etree.ElementTree import Element, ParseError
 from xml.sax.saxutils import XMLGenerator
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import iterparse
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from rest_framework.exceptions import ParseError as BodyRefused
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
@@ -39,6 +41,7 @@ _NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010fff
 NOT_XML = "The request body is not valid XML."
 REFUSED = "The request body may not have a DTD or entities."
 TOO_DEEP = "The request body is nested too deeply."
+TOO_MANY = "The request body has more elements than DATA_UPLOAD_MAX_NUMBER_FIELDS."
 
 
 def _text(value: Any) -> str:
@@ -100,14 +103,25 @@ class ApiXMLRenderer(BaseRenderer):
         return xml_dumps(data)
 
 
-def _depth_exceeds(root: Element, limit: int) -> bool:
-    stack = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in node)
-    return False
+def _parsed(raw: bytes) -> Element:
+    """The root element, read event by event so that a body nested too deeply or
+    with more elements than a form may have fields is refused as it is read, before
+    the whole tree is built."""
+    elements = iterparse(io.BytesIO(raw), events=("start", "end"), forbid_dtd=True)
+    depth = count = 0
+    for event, _ in elements:
+        if event == "end":
+            depth -= 1
+            continue
+        depth += 1
+        count += 1
+        # The root is the body itself: its children are the top-level keys.
+        if depth > MAX_NESTING + 1:
+            raise BodyRefused(TOO_DEEP)
+        if count > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:
+            raise TooManyFieldsSent(TOO_MANY)
+    root: Element = elements.root  # type: ignore[attr-defined]
+    return root
 
 
 def _is_list(children: list[Element]) -> bool:
@@ -140,13 +154,11 @@ def xml_loads(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        root = fromstring(raw, forbid_dtd=True)
+        root = _parsed(raw)
     except DefusedXmlException as exc:
         raise BodyRefused(REFUSED) from exc
     except (ParseError, ValueError) as exc:
         raise BodyRefused(NOT_XML) from exc
-    if _depth_exceeds(root, MAX_NESTING):
-        raise BodyRefused(TOO_DEEP)
     value = _value(root)
     if value == "" or value == []:
         return {}

@@ -240,3 +240,16 @@ def test_repeated_names_are_lists_like_form_brackets() -> None:
         "a": "x",
     }
     assert xml_loads(b"<r/>") == {}
+
+
+def test_an_xml_body_with_more_elements_than_a_form_may_have_fields_is_413(
+    api: Any, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    body = (
+        b"<bulk><action>archive</action><ids>"
+        + b"<item>x</item>" * 60
+        + b"</ids></bulk>"
+    )
+    response = api.post(f"{CLIENTS}/bulk", data=body, content_type=XML)
+    assert response.status_code == 413
