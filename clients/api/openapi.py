@@ -133,7 +133,11 @@ CLIENT_OPERATIONS = {
             "contact ends up primary. Unknown and read-only keys are ignored. "
             f"Errors: {ERRORS_422} (`number` or `id_number` taken, an unknown "
             "country, `contacts.0.email` invalid or repeated, a weak contact "
-            "password, a mistyped setting); 400 for a body that is not an object."
+            "password, a mistyped setting); 400 for a body that is not an object. "
+            "A multipart body may carry a logo under `image` (JPEG, PNG or GIF, "
+            "checked as by `POST /clients/{id}/logo`): the client and its logo "
+            "are created together or not at all (a refused image is a 422 keyed "
+            "`image`)."
         ),
         parameters=[INCLUDE_PARAMETER],
         request=ClientInputSerializer,
