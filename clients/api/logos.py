@@ -3,34 +3,30 @@
 import logging
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clients.api.outputs import ClientSerializer, client_representation
+from clients.api import examples
+from clients.api.documents import UPLOAD_INCLUDE_PARAMETER, ClientFilesViewSet
+from clients.api.outputs import ClientSerializer
 from clients.fields import LOGO_THUMBNAIL_SIZES
 from clients.models import Client
-from clients.selectors import client_get, parse_includes
+from clients.selectors import parse_includes
 from clients.services.logos import (
     IMAGE_KEY,
     LOGO_EXTENSIONS,
     client_logo_delete,
     client_logo_set,
 )
-from config.api import examples
 from config.api.errors import NotFoundError
 from config.api.parsers import ApiJSONParser, PhpFormParser, PhpMultiPartParser
-from config.api.permissions import EntityPermission
 from config.api.schema import error_response
-from config.api.viewsets import CompanyScopedViewSet
-from documents.api.views import CLIENT_NOT_FOUND, INCLUDE_PARAMETER, visible_clients
+from documents.api.parsers import close_uploads
 from documents.files import content_type_for, file_extension
 
 logger = logging.getLogger("documents")
@@ -51,55 +47,44 @@ UPLOAD_DESCRIPTION = (
 )
 
 
+def uploaded_image(data: Any) -> Any:
+    """The file sent under `image`, or None when there is none."""
+    image = data.get(IMAGE_KEY) if hasattr(data, "get") else None
+    return None if image is None or image == "" else image
+
+
 class LogoUploadSerializer(serializers.Serializer[Any]):
     """The upload body (for the schema)."""
 
     image = serializers.ImageField(help_text="A JPEG, PNG or GIF image.")
 
 
-class ClientLogoViewSet(CompanyScopedViewSet):
+class ClientLogoViewSet(ClientFilesViewSet):
     """`/clients/{id}/logo`."""
 
-    permission_classes = [IsAuthenticated, EntityPermission]
-    permission_entity = "client"
-    not_found_message = CLIENT_NOT_FOUND
     parser_classes = [PhpMultiPartParser, PhpFormParser, ApiJSONParser]
-
-    @property
-    def permission_action(self) -> str:
-        return "view" if self.action == "download" else "edit"
-
-    def get_queryset(self) -> QuerySet[Client]:
-        return visible_clients(self.request).select_related("company")
-
-    def _answer(self, request: Request, client: Client) -> Response:
-        includes = parse_includes(request.query_params.get("include"))
-        shown = client_get(company=self.company, pk=client.pk, includes=includes)
-        assert shown is not None
-        return Response({"data": client_representation(shown, request, includes)})
+    reading_actions = ("download",)
 
     @extend_schema(
         operation_id="clients_logo_upload",
         summary="Set a client's logo",
         description=UPLOAD_DESCRIPTION,
-        parameters=[INCLUDE_PARAMETER],
+        parameters=[UPLOAD_INCLUDE_PARAMETER],
         request={"multipart/form-data": LogoUploadSerializer},
         responses={200: ClientSerializer},
         examples=examples.CLIENT_LOGO,
     )
     def upload(self, request: Request, id: str) -> Response:
-        parse_includes(request.query_params.get("include"))
+        includes = parse_includes(request.query_params.get("include"))
         client = self.get_object()
-        image = request.data.get(IMAGE_KEY) if hasattr(request.data, "get") else None
-        if image is None or image == "":
+        image = uploaded_image(request.data)
+        if image is None:
             raise serializers.ValidationError({IMAGE_KEY: [IMAGE_REQUIRED]})
         try:
-            user = request.user if isinstance(request.user, AbstractBaseUser) else None
-            client_logo_set(client=client, user=user, upload=image)
+            client_logo_set(client=client, user=self.acting_user, upload=image)
         finally:
-            if callable(getattr(image, "close", None)):
-                image.close()
-        return self._answer(request, client)
+            close_uploads([image])
+        return self.client_answer(client, includes)
 
     @extend_schema(
         operation_id="clients_logo_delete",
@@ -109,16 +94,15 @@ class ClientLogoViewSet(CompanyScopedViewSet):
             "committed); a client without a logo is answered unchanged. Answers "
             "the client. Errors: 400 for a deleted client; 404 for an unknown one."
         ),
-        parameters=[INCLUDE_PARAMETER],
+        parameters=[UPLOAD_INCLUDE_PARAMETER],
         request=None,
         responses={200: ClientSerializer},
     )
     def remove(self, request: Request, id: str) -> Response:
-        parse_includes(request.query_params.get("include"))
+        includes = parse_includes(request.query_params.get("include"))
         client = self.get_object()
-        user = request.user if isinstance(request.user, AbstractBaseUser) else None
-        client_logo_delete(client=client, user=user)
-        return self._answer(request, client)
+        client_logo_delete(client=client, user=self.acting_user)
+        return self.client_answer(client, includes)
 
     @extend_schema(
         operation_id="clients_logo_download",

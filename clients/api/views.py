@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from clients.api.filters import ClientFilterSet
 from clients.api.inputs import BulkActionSerializer, ClientInputSerializer
+from clients.api.logos import uploaded_image
 from clients.api.openapi import CLIENT_OPERATIONS
 from clients.api.outputs import ClientSerializer, client_representation
 from clients.models import Client
@@ -27,19 +28,19 @@ from clients.selectors import (
     parse_includes,
 )
 from clients.services.bulk import (
-    clients_archive,
+    CLIENT_STATE_CHANGES,
     clients_assign_group,
     clients_bulk_update,
-    clients_delete,
-    clients_restore,
+    clients_change_state,
 )
 from clients.services.clients import (
+    CLIENT_NOT_FOUND,
     DELETED_CLIENT_MESSAGE,
     client_create,
     client_delete,
     client_update,
 )
-from clients.services.logos import IMAGE_KEY, client_create_with_logo
+from clients.services.logos import client_create_with_logo
 from clients.services.settings import new_client_settings
 from config.api.bulk import AnswerReader, BulkMixin, BulkService
 from config.api.filters import filters_sent
@@ -53,11 +54,17 @@ from config.api.mixins import (
 )
 from config.api.pagination import AnyPage, PageWindow
 
+
+def state_service(action: str) -> BulkService:
+    """The bulk service of a state action (archive, restore, delete)."""
+    return lambda rows, run: clients_change_state(
+        clients_queryset=rows, user=run.user, action=action
+    )
+
+
 # The set-based client writes of `POST /clients/bulk`, by action name.
 BULK_SERVICES: dict[str, BulkService] = {
-    "archive": lambda rows, run: clients_archive(clients_queryset=rows, user=run.user),
-    "restore": lambda rows, run: clients_restore(clients_queryset=rows, user=run.user),
-    "delete": lambda rows, run: clients_delete(clients_queryset=rows, user=run.user),
+    **{action: state_service(action) for action in CLIENT_STATE_CHANGES},
     "assign_group": lambda rows, run: clients_assign_group(
         clients_queryset=rows, user=run.user, group=run.options["group_settings"]
     ),
@@ -78,7 +85,7 @@ class ClientViewSet(
 
     model = Client
     permission_entity = "client"
-    not_found_message = "Client not found"
+    not_found_message = CLIENT_NOT_FOUND
     deleted_message = DELETED_CLIENT_MESSAGE
     serializer_class = ClientSerializer  # the schema's; `represent` renders
     filterset_class = ClientFilterSet
@@ -162,9 +169,8 @@ class ClientViewSet(
 
     def perform_create(self, data: dict[str, Any]) -> Client:
         # Paymo's multipart create: the client's fields and its logo as `image`.
-        body = self.request.data
-        image = body.get(IMAGE_KEY) if hasattr(body, "get") else None
-        if image is None or image == "":
+        image = uploaded_image(self.request.data)
+        if image is None:
             return client_create(company=self.company, user=self.user, data=data)
         return client_create_with_logo(
             company=self.company, user=self.user, data=data, upload=image

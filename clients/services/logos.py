@@ -31,11 +31,8 @@ from documents.files import (
     IMAGE_FORMATS,
     FileRejected,
     InspectedFile,
-    check_content,
     content_type_for,
-    file_extension,
-    image_size,
-    safe_file_name,
+    inspect_upload,
 )
 from documents.integrity import FileReferences
 from documents.services import (
@@ -67,35 +64,12 @@ def _rejected(message: str) -> ValidationError:
 
 def _checked(upload: Any) -> InspectedFile:
     """The upload as an image that may become a logo (FileRejected otherwise)."""
-    if not hasattr(upload, "chunks") or not hasattr(upload, "name"):
-        raise FileRejected("The image must be a file.")
-    name = safe_file_name(upload.name)
-    extension = file_extension(name)
-    if extension not in LOGO_EXTENSIONS:
-        raise FileRejected(
-            f"The image must be a file of type: {', '.join(LOGO_EXTENSIONS)}."
-        )
-    size = int(upload.size or 0)
-    if size == 0:
-        raise FileRejected("The image must not be empty.")
-    if size > logo_max_bytes():
-        raise FileRejected(
-            f"The image must not be greater than {logo_max_bytes() // 1024} kilobytes."
-        )
-    check_content(upload, extension, IMAGE_KEY)
-    width, height = image_size(upload, extension, IMAGE_KEY)
-    if width * height > logo_max_pixels():
-        raise FileRejected(
-            f"The image is too large (more than {logo_max_pixels()} pixels)."
-        )
-    return InspectedFile(
-        upload=upload,
-        name=name,
-        extension=extension,
-        size=size,
-        content_type=content_type_for(extension),
-        width=width,
-        height=height,
+    return inspect_upload(
+        upload,
+        IMAGE_KEY,
+        allowed=LOGO_EXTENSIONS,
+        max_bytes=logo_max_bytes(),
+        max_pixels=logo_max_pixels(),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from clients.models import Activity, Client, LedgerEntry, display_name
 from clients.services.activities import activities_move, activity_record
+from clients.services.clients import CLIENT_NOT_FOUND
 from clients.services.logos import LOGO_FIELDS, logo_paths
 from config.db import NOT_DELETED
 from config.errors import NotFound, Refusal
@@ -15,7 +16,6 @@ from contacts.models import ClientContact
 from documents.services import documents_move, stored_files_delete_on_commit
 
 SAME_CLIENT_MESSAGE = "Attempting to merge the same client is not possible."
-NOT_FOUND_MESSAGE = "Client not found"
 
 
 def client_display_name(client: Client) -> str:
@@ -82,9 +82,9 @@ def _locked_pair(*, primary: Client, merged: Client) -> tuple[Client, Client]:
         .order_by("pk")
     }
     if primary.pk not in rows:
-        raise NotFound(NOT_FOUND_MESSAGE)
+        raise NotFound(CLIENT_NOT_FOUND)
     if merged.pk not in rows:
-        raise Refusal(NOT_FOUND_MESSAGE)
+        raise Refusal(CLIENT_NOT_FOUND)
     return rows[primary.pk], rows[merged.pk]
 
 

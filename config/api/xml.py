@@ -32,7 +32,7 @@ from rest_framework.exceptions import ParseError as BodyRefused
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 
-from config.api.parsers import MAX_NESTING, read_limited
+from config.api.parsers import MAX_NESTING, body_object, read_limited
 
 ROOT = "response"
 ITEM = "item"
@@ -159,12 +159,9 @@ def xml_loads(raw: bytes) -> dict[str, Any]:
         raise BodyRefused(REFUSED) from exc
     except (ParseError, ValueError) as exc:
         raise BodyRefused(NOT_XML) from exc
-    value = _value(root)
-    if value == "" or value == []:
-        return {}
-    if not isinstance(value, dict):
-        raise BodyRefused("The request body must hold an object.")
-    return value
+    # An empty root (`<client/>`) is an empty object.
+    value = _value(root) or []
+    return body_object(value, "The request body must hold an object.")
 
 
 class ApiXMLParser(BaseParser):

@@ -13,6 +13,7 @@ from clients.models import Activity, Client
 from companies.models import Company
 from config.api.hashids import encode_id
 from tests.documents.conftest import PDF, image_bytes, stored_files, upload
+from tests.documents.storages import use_failing_storage
 from tests.documents.test_file_checks import png_header_claiming
 from tests.factories import ClientFactory
 
@@ -223,16 +224,7 @@ def test_a_deleted_client_takes_no_logo(
 def test_a_storage_failure_leaves_nothing(
     api: Any, settings: Any, media: Path, client_row: Client
 ) -> None:
-    from tests.documents.storages import FailingStorage
-
-    FailingStorage.saves = 0
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "tests.documents.storages.FailingStorage",
-            "OPTIONS": {"location": str(media), "fail_after": 2},
-        },
-    }
+    use_failing_storage(settings, media, fail_after=2)
     response = post_logo(api, client_row, "a.png", picture("PNG", (40, 40)))
     assert response.status_code == 500
     assert stored_files(media) == []
