@@ -10,3 +10,9 @@ class ClientsConfig(AppConfig):
         from clients.count_triggers import count_triggers_restore
 
         post_migrate.connect(count_triggers_restore, sender=self)
+
+        # Client logos live in the documents folder: `documents_check` must know.
+        from clients.services.logos import LOGO_REFERENCES
+        from documents.integrity import file_references_register
+
+        file_references_register(LOGO_REFERENCES)

@@ -15,6 +15,14 @@ CLASSIFICATION_HELP = (
     'other; "" for none.'
 )
 
+# Each logo thumbnail fits a square of this many pixels, its aspect ratio kept (an
+# image already smaller is not enlarged).
+LOGO_THUMBNAIL_SIZES = {"large": 512, "medium": 256, "small": 64}
+LOGO_HELP = (
+    "The download URL of the logo's {what}, authenticated like a document's "
+    '(`X-API-TOKEN`); `""` when the client has no logo.'
+)
+
 CLIENT_SPEC: tuple[FieldSpec, ...] = (
     shown("id", Kind.HASHID),
     shown("user_id", Kind.HASHID),
@@ -80,6 +88,17 @@ CLIENT_SPEC: tuple[FieldSpec, ...] = (
     shown("contacts", Kind.COMPUTED),
     shown("documents", Kind.COMPUTED),
     shown("gateway_tokens", Kind.COMPUTED),
+    # The logo's authenticated download URLs ("" without a logo), Paymo's `image`
+    # and `image_thumb_*`; set with `POST /clients/{id}/logo`.
+    shown("logo", Kind.COMPUTED, description=LOGO_HELP.format(what="uploaded image")),
+    *(
+        shown(
+            f"logo_thumb_{size}",
+            Kind.COMPUTED,
+            description=LOGO_HELP.format(what=f"{size} thumbnail ({box} px)"),
+        )
+        for size, box in LOGO_THUMBNAIL_SIZES.items()
+    ),
 )
 
 # Two orders older than the spec, kept because people and programs see them; a

@@ -163,6 +163,18 @@ class Client(SoftStateModel):
     is_tax_exempt = models.BooleanField(default=False)
     has_valid_vat_number = models.BooleanField(default=False)
     routing_id = models.CharField(max_length=255, blank=True, default="")
+    # The logo's stored files (storage names in `default_storage`, "" for none),
+    # written only by `clients.services.logos`; the API shows download URLs.
+    logo_path = models.CharField(max_length=255, blank=True, default="", editable=False)
+    logo_large_path = models.CharField(
+        max_length=255, blank=True, default="", editable=False
+    )
+    logo_medium_path = models.CharField(
+        max_length=255, blank=True, default="", editable=False
+    )
+    logo_small_path = models.CharField(
+        max_length=255, blank=True, default="", editable=False
+    )
 
     documents = GenericRelation(
         "documents.Document",

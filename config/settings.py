@@ -204,6 +204,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploaded files go to a temporary file at once, never whole into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 DOCUMENT_MAX_UPLOAD_MB = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", "100"))
+# Client logos: the largest upload and image (width x height) taken; 4096 x 4096
+# decodes to 64 MB at most, well under Pillow's own decompression-bomb limit.
+LOGO_MAX_UPLOAD_MB = int(os.environ.get("LOGO_MAX_UPLOAD_MB", "5"))
+LOGO_MAX_PIXELS = int(os.environ.get("LOGO_MAX_PIXELS", str(4096 * 4096)))
 DOCUMENT_EXTRA_EXTENSIONS = [
     ext.lower().lstrip(".") for ext in env_list("DOCUMENT_EXTRA_EXTENSIONS")
 ]
@@ -229,13 +233,19 @@ REST_FRAMEWORK = {
         "config.api.authentication.ApiTokenAuthentication"
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.ApiJSONRenderer"],
+    # JSON first: the default, and what wins a tie in the Accept header.
+    "DEFAULT_RENDERER_CLASSES": [
+        "config.api.renderers.ApiJSONRenderer",
+        "config.api.xml.ApiXMLRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "config.api.parsers.ApiJSONParser",
         "config.api.parsers.PhpFormParser",
         "config.api.parsers.PhpMultiPartParser",
+        "config.api.xml.ApiXMLParser",
+        "config.api.xml.TextXMLParser",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.AlwaysJSONNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.ApiNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["config.api.filters.ApiFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.EnvelopePagination",
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
@@ -261,7 +271,15 @@ SPECTACULAR_SETTINGS = {
         'strings are `""` rather than null, numeric ids are strings (`"840"`). '
         "Bodies may be JSON, form-encoded or multipart, with PHP bracket keys "
         "(`contacts[0][email]`). Every answer carries `X-RateLimit-Limit` and "
-        "`X-RateLimit-Remaining`; over the limit is a 429 with `Retry-After`."
+        "`X-RateLimit-Remaining`; over the limit is a 429 with `Retry-After`.\n\n"
+        "**XML**: `Accept: application/xml` (or `text/xml`), or `?format=xml`, "
+        "answers any operation, errors included, in XML with the same names "
+        "(`<response><data>...</data><meta><pagination>...`; a list entry is "
+        "`<item>`). JSON is the default: no `Accept`, `*/*` or an `Accept` naming "
+        "neither format gets JSON, never a 406. Writes take `Content-Type: "
+        "application/xml` bodies (`<client><name>Acme</name><contacts><item>"
+        "<email>a@acme.test</email></item></contacts></client>`); a body with a "
+        "DTD or entities is a 400."
     ),
     "VERSION": APP_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,

@@ -7,6 +7,7 @@ never sits whole in memory.
 
 import mimetypes
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -244,32 +245,45 @@ def image_size(upload: IO[bytes], extension: str, label: str) -> tuple[int, int]
     return int(width), int(height)
 
 
-def inspect_upload(upload: Any, label: str) -> InspectedFile:
+def inspect_upload(
+    upload: Any,
+    label: str,
+    *,
+    allowed: Sequence[str] | None = None,
+    max_bytes: int | None = None,
+    max_pixels: int | None = None,
+) -> InspectedFile:
     """Check one upload (`label` names it in messages, e.g. `documents.0`).
 
-    Raises FileRejected for a missing file, a name without an allowed extension, an
-    empty or too large file, content that doesn't match the extension, or an image
-    that can't be read or is a decompression bomb.
+    Raises FileRejected for a missing file, a name without an allowed extension
+    (`allowed`, by default a document's), an empty or too large file (`max_bytes`,
+    by default `DOCUMENT_MAX_UPLOAD_MB`), content that doesn't match the extension,
+    or an image that can't be read, is a decompression bomb or has more than
+    `max_pixels` pixels.
     """
     if not hasattr(upload, "chunks") or not hasattr(upload, "name"):
         raise FileRejected(f"The {label} must be a file.")
     name = safe_file_name(upload.name)
     extension = file_extension(name)
-    allowed = allowed_extensions()
+    allowed = allowed_extensions() if allowed is None else list(allowed)
     if extension not in allowed:
         raise FileRejected(f"The {label} must be a file of type: {', '.join(allowed)}.")
     size = int(upload.size or 0)
     if size == 0:
         raise FileRejected(f"The {label} must not be empty.")
-    if size > max_upload_bytes():
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    if size > limit:
         raise FileRejected(
-            f"The {label} must not be greater than "
-            f"{max_upload_bytes() // 1024} kilobytes."
+            f"The {label} must not be greater than {limit // 1024} kilobytes."
         )
     check_content(upload, extension, label)
     width = height = 0
     if extension in IMAGE_FORMATS:
         width, height = image_size(upload, extension, label)
+        if max_pixels is not None and width * height > max_pixels:
+            raise FileRejected(
+                f"The {label} is too large (more than {max_pixels} pixels)."
+            )
     return InspectedFile(
         upload=upload,
         name=name,

@@ -3,6 +3,9 @@
 A row whose file is missing is *broken*; a file under `<company_key>/documents/`
 that no row points to is an *orphan*. Files are listed folder by folder (one listing
 per company, not one request per row), so the check is cheap on S3 too.
+
+Other apps keep files there too (client logos): they register `FileReferences`, so
+their files are not taken for orphans and a lost one is found like a document's.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +26,27 @@ UPDATE_BATCH = 1000
 Progress = Callable[[list[str]], Iterable[str]]
 
 
+@dataclass(frozen=True)
+class FileReferences:
+    """Rows of another app that point at files in a company's documents folder.
+
+    `referenced(company_key)` yields each such row's pk and stored paths;
+    `forget(pks)` makes rows whose file is lost stop pointing at their files.
+    """
+
+    label: str
+    referenced: Callable[[str], Iterable[tuple[int, list[str]]]]
+    forget: Callable[[list[int]], None]
+
+
+FILE_REFERENCES: dict[str, FileReferences] = {}
+
+
+def file_references_register(references: FileReferences) -> None:
+    """Let the check see another app's files (once per label)."""
+    FILE_REFERENCES[references.label] = references
+
+
 @dataclass
 class IntegrityReport:
     """What a scan found."""
@@ -33,10 +57,13 @@ class IntegrityReport:
     broken: list[tuple[int, str]] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     too_young: int = 0
+    # Registered references (`FileReferences`) whose file is missing:
+    # (label, row pk, path).
+    broken_references: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not self.broken and not self.orphans
+        return not self.broken and not self.orphans and not self.broken_references
 
 
 def _listdir(folder: str) -> tuple[list[str], list[str]]:
@@ -101,6 +128,12 @@ def documents_scan(
             )
             if not present and not is_deleted:
                 report.broken.append((pk, path))
+        for references in FILE_REFERENCES.values():
+            for pk, paths in references.referenced(key):
+                referenced.update(paths)
+                lost = next((path for path in paths if path not in files), None)
+                if lost is not None:
+                    report.broken_references.append((references.label, pk, lost))
         for path in sorted(files - referenced):
             if _old_enough(path, min_age):
                 report.orphans.append(path)
@@ -110,7 +143,8 @@ def documents_scan(
 
 
 def documents_repair(*, report: IntegrityReport) -> None:
-    """Delete the orphan files and flag broken rows as deleted (`is_deleted`).
+    """Delete the orphan files and flag broken rows as deleted (`is_deleted`);
+    registered references to a lost file are forgotten (`FileReferences.forget`).
 
     Broken rows are kept (soft-deleted), not dropped, so what was lost stays on
     record and can be restored once its file is put back.
@@ -121,3 +155,7 @@ def documents_repair(*, report: IntegrityReport) -> None:
         for start in range(0, len(pks), UPDATE_BATCH):
             batch = pks[start : start + UPDATE_BATCH]
             Document.objects.filter(pk__in=batch).soft_delete()
+    for label, references in FILE_REFERENCES.items():
+        lost = [pk for owner, pk, _ in report.broken_references if owner == label]
+        if lost:
+            references.forget(lost)

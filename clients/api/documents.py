@@ -33,7 +33,11 @@ from config.api.schema import ETAG_HEADER, IF_MATCH, error_response
 from config.api.viewsets import CompanyScopedViewSet
 from documents.api import examples as document_examples
 from documents.api.filters import DocumentFilterSet
-from documents.api.parsers import UploadMultiPartParser, uploaded_files
+from documents.api.parsers import (
+    UploadMultiPartParser,
+    close_uploads,
+    uploaded_files,
+)
 from documents.api.serializers import DocumentSerializer, UploadSerializer
 from documents.models import Document
 from documents.representation import document_representation
@@ -68,22 +72,42 @@ def visible_clients(request: Request) -> QuerySet[Client]:
     return clients_of(company=membership.company, membership=membership)
 
 
-class ClientDocumentsViewSet(IdempotentActionsMixin, CompanyScopedViewSet):
-    """`/clients/{id}/upload` and `/clients/{id}/documents`."""
+class ClientFilesViewSet(IdempotentActionsMixin, CompanyScopedViewSet):
+    """The routes that store or read a client's files (documents, logo): the
+    client's permissions, the clients the member sees, the client answered
+    (with its ETag); uploads honour `Idempotency-Key`."""
 
     idempotent_actions = frozenset({"upload"})
     permission_classes = [IsAuthenticated, EntityPermission]
     permission_entity = "client"
     not_found_message = CLIENT_NOT_FOUND
-    parser_classes = [UploadMultiPartParser, PhpFormParser, ApiJSONParser]
+    # The actions that only read the client; the others change it.
+    reading_actions: tuple[str, ...] = ()
 
     @property
     def permission_action(self) -> str:
-        # Upload changes a client (edit); listing its documents reads it.
-        return "view" if self.action == "documents" else "edit"
+        return "view" if self.action in self.reading_actions else "edit"
 
     def get_queryset(self) -> QuerySet[Client]:
         return visible_clients(self.request).select_related("company")
+
+    @property
+    def acting_user(self) -> AbstractBaseUser | None:
+        user = self.request.user
+        return user if isinstance(user, AbstractBaseUser) else None
+
+    def client_answer(self, client: Client, includes: frozenset[str]) -> Response:
+        shown = client_get(company=self.company, pk=client.pk, includes=includes)
+        assert shown is not None
+        data = client_representation(shown, self.request, includes)
+        return Response({"data": data}, headers={"ETag": client_etag(data)})
+
+
+class ClientDocumentsViewSet(ClientFilesViewSet):
+    """`/clients/{id}/upload` and `/clients/{id}/documents`."""
+
+    parser_classes = [UploadMultiPartParser, PhpFormParser, ApiJSONParser]
+    reading_actions = ("documents",)
 
     @extend_schema(
         methods=["PUT"],
@@ -137,24 +161,16 @@ class ClientDocumentsViewSet(IdempotentActionsMixin, CompanyScopedViewSet):
                 data={k: v for k, v in request.data.items() if k == "is_public"}
             )
             serializer.is_valid(raise_exception=True)
-            user = request.user if isinstance(request.user, AbstractBaseUser) else None
             with client_write_guard(request, company=self.company, pk=client.pk):
                 client_documents_upload(
                     client=client,
-                    user=user,
+                    user=self.acting_user,
                     uploads=uploads,
                     is_public=serializer.validated_data["is_public"],
                 )
         finally:
-            # Close (and so remove) the temporary files now, not at garbage
-            # collection; a file storage may already have moved them.
-            for upload in uploads:
-                if callable(getattr(upload, "close", None)):
-                    upload.close()
-        shown = client_get(company=self.company, pk=client.pk, includes=includes)
-        assert shown is not None
-        data = client_representation(shown, request, includes)
-        return Response({"data": data}, headers={"ETag": client_etag(data)})
+            close_uploads(uploads)
+        return self.client_answer(client, includes)
 
     @extend_schema(
         operation_id="clients_documents",

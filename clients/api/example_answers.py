@@ -119,6 +119,10 @@ NORTHWIND: Body = {
     ],
     "documents": [],
     "gateway_tokens": [],
+    "logo": "",
+    "logo_thumb_large": "",
+    "logo_thumb_medium": "",
+    "logo_thumb_small": "",
 }
 
 # Northwind after `UPDATE_REQUEST`.

@@ -190,6 +190,24 @@ CLIENT_UPLOAD = [
     ),
 ]
 
+LOGO_URL = "http://127.0.0.1:8000/api/v1/clients/VolejRejNm/logo"
+CLIENT_LOGO = [
+    OpenApiExample(
+        "The client with its logo",
+        value={
+            "data": {
+                **NORTHWIND,
+                "updated_at": 1796191334,
+                "logo": LOGO_URL,
+                "logo_thumb_large": f"{LOGO_URL}?size=large",
+                "logo_thumb_medium": f"{LOGO_URL}?size=medium",
+                "logo_thumb_small": f"{LOGO_URL}?size=small",
+            }
+        },
+        response_only=True,
+    ),
+]
+
 
 GROUP_CREATE = [
     OpenApiExample(

@@ -172,7 +172,11 @@ CLIENT_OPERATIONS = {
             "country, `contacts.0.email` invalid or repeated, a weak contact "
             "password, a mistyped setting, a field the company requires left "
             "empty: `custom_value2`, `contacts.0.custom_value1`, see "
-            "`GET /companies/current`); 400 for a body that is not an object."
+            "`GET /companies/current`); 400 for a body that is not an object. "
+            "A multipart body may carry a logo under `image` (JPEG, PNG or GIF, "
+            "checked as by `POST /clients/{id}/logo`): the client and its logo "
+            "are created together or not at all (a refused image is a 422 keyed "
+            "`image`)."
         ),
         examples=examples.CLIENT_CREATE,
     ),

@@ -105,6 +105,29 @@ def ledger_newest_first(client: Client) -> list[LedgerEntry]:
     )
 
 
+LOGO_DOWNLOAD_PATH = "/api/v1/clients/{id}/logo"
+NO_LOGO = ("", "", "", "")
+
+
+def logo_urls(client: Client, request: AnyRequest) -> tuple[str, str, str, str]:
+    """The download URLs of the logo and its large, medium and small thumbnails
+    (`GET /clients/{id}/logo[?size=...]`), all `""` without a logo."""
+    if not client.logo_path or client.pk is None:
+        return NO_LOGO
+    path = LOGO_DOWNLOAD_PATH.format(id=encode_id(client.pk))
+    url = (
+        request.build_absolute_uri(path)
+        if request is not None
+        else f"{settings.APP_URL}{path}"
+    )
+    return (
+        url,
+        f"{url}?size=large" if client.logo_large_path else "",
+        f"{url}?size=medium" if client.logo_medium_path else "",
+        f"{url}?size=small" if client.logo_small_path else "",
+    )
+
+
 # Written out from the spec at import: list pages render up to 5,000 clients.
 _client_object = compile_representation(CLIENT_SPEC, "client_object")
 
@@ -127,6 +150,7 @@ def client_representation(
         [contact_representation(contact, app_url) for contact in contacts],
         [document_representation(doc, request) for doc in documents],
         [],  # gateway_tokens
+        *logo_urls(client, request),
     )
     if "activities" in includes:
         data["activities"] = [
@@ -185,6 +209,13 @@ class ClientSerializer(serializers.Serializer[Client]):
                 "gateway_tokens": serializers.ListField(
                     read_only=True, child=serializers.DictField()
                 ),
+                **{
+                    field.key: serializers.CharField(
+                        read_only=True, help_text=field.description
+                    )
+                    for field in CLIENT_SPEC
+                    if field.key.startswith("logo")
+                },
             },
         )
         fields["group_settings"] = GroupSettingSerializer(

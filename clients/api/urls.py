@@ -1,8 +1,8 @@
 """Every `/clients/*` route, the group, statics and current company routes
 (included under /api/v1/).
 
-Purge, merge and the uploads come before the router's `clients/{id}` routes so that
-`clients/{id}/purge` is never read as an action of the viewset.
+Purge, merge, the uploads and the logo come before the router's `clients/{id}` routes
+so that `clients/{id}/purge` is never read as an action of the viewset.
 """
 
 from django.urls import URLPattern, URLResolver, re_path
@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from clients.api.company import CurrentCompanyView
 from clients.api.documents import ClientDocumentsViewSet
 from clients.api.groups import GroupSettingViewSet
+from clients.api.logos import ClientLogoViewSet
 from clients.api.merge_purge import merge_view, purge_view
 from clients.api.statics import StaticsView
 from clients.api.views import ClientViewSet
@@ -35,6 +36,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         r"^clients/(?P<id>[^/]+)/documents/?$",
         ClientDocumentsViewSet.as_view({"post": "documents"}),
         name="client-documents",
+    ),
+    re_path(
+        r"^clients/(?P<id>[^/]+)/logo/?$",
+        ClientLogoViewSet.as_view(
+            {"get": "download", "post": "upload", "delete": "remove"}
+        ),
+        name="client-logo",
     ),
     re_path(r"^statics/?$", StaticsView.as_view(), name="statics"),
     re_path(

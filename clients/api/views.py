@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from clients.api.conditional import client_etag, client_write_guard
 from clients.api.filters import ClientFilterSet
 from clients.api.inputs import BulkActionSerializer, ClientInputSerializer
+from clients.api.logos import uploaded_image
 from clients.api.openapi import CLIENT_OPERATIONS
 from clients.api.outputs import ClientSerializer, client_representation
 from clients.models import Client
@@ -41,6 +42,7 @@ from clients.services.clients import (
     client_delete,
     client_update,
 )
+from clients.services.logos import client_create_with_logo
 from clients.services.settings import new_client_settings
 from config.api.bulk import AnswerReader, BulkMixin, BulkService
 from config.api.conditional import not_modified, not_modified_response
@@ -194,7 +196,13 @@ class ClientViewSet(
         return {"company": self.company, "client": row, "request": self.request}
 
     def perform_create(self, data: dict[str, Any]) -> Client:
-        return client_create(company=self.company, user=self.user, data=data)
+        # Paymo's multipart create: the client's fields and its logo as `image`.
+        image = uploaded_image(self.request.data)
+        if image is None:
+            return client_create(company=self.company, user=self.user, data=data)
+        return client_create_with_logo(
+            company=self.company, user=self.user, data=data, upload=image
+        )
 
     def created_headers(self, row: Any) -> dict[str, str]:
         path = f"{self.request.path.rstrip('/')}/{encode_id(row.pk)}"

@@ -9,10 +9,11 @@ from django.utils import timezone
 from clients.models import Activity, Client, LedgerEntry, display_name
 from clients.services.activities import activities_move, activity_record
 from clients.services.clients import CLIENT_NOT_FOUND
+from clients.services.logos import LOGO_FIELDS, logo_paths
 from config.db import NOT_DELETED
 from config.errors import NotFound, Refusal
 from contacts.models import ClientContact
-from documents.services import documents_move
+from documents.services import documents_move, stored_files_delete_on_commit
 
 SAME_CLIENT_MESSAGE = "Attempting to merge the same client is not possible."
 
@@ -87,6 +88,19 @@ def _locked_pair(*, primary: Client, merged: Client) -> tuple[Client, Client]:
     return rows[primary.pk], rows[merged.pk]
 
 
+def _logo_kept(*, primary: Client, merged: Client) -> dict[str, str]:
+    """The logo fields the primary gets: the merged client's logo when the primary
+    has none (it moves, like documents), else nothing; a logo left behind has its
+    files deleted once the merge commits."""
+    if logo_paths(primary) or not logo_paths(merged):
+        stored_files_delete_on_commit(logo_paths(merged))
+        return {}
+    moved = {field: getattr(merged, field) for field in LOGO_FIELDS}
+    for field, path in moved.items():
+        setattr(primary, field, path)
+    return moved
+
+
 @transaction.atomic
 def client_merge(
     *, primary: Client, merged: Client, user: AbstractBaseUser | None
@@ -96,7 +110,7 @@ def client_merge(
     In one transaction and set-based (the query count does not grow with the
     clients' contacts, documents or activities): the balances add up and a ledger
     row records it; contacts new to the primary, documents and activities move
-    over; an activity notes the merge.
+    over, and the logo too when the primary has none; an activity notes the merge.
     """
     if primary.pk == merged.pk:
         raise Refusal(SAME_CLIENT_MESSAGE)
@@ -108,7 +122,10 @@ def client_merge(
     primary.paid_to_date += merged.paid_to_date
     primary.updated_at = now
     Client.objects.filter(pk=primary.pk).update(
-        balance=primary.balance, paid_to_date=primary.paid_to_date, updated_at=now
+        balance=primary.balance,
+        paid_to_date=primary.paid_to_date,
+        updated_at=now,
+        **_logo_kept(primary=primary, merged=merged),
     )
     LedgerEntry.objects.create(
         company_id=primary.company_id,

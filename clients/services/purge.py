@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from clients.models import Client
 from clients.services.bulk import clients_to_lock
 from clients.services.clients import CLIENT_NOT_FOUND
+from clients.services.logos import LOGO_FIELDS
 from companies.models import Company
 from config.db import DELETED
 from config.errors import NotFound
@@ -54,18 +55,22 @@ class PurgeCounts:
 def clients_purge(
     *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None = None
 ) -> PurgeCounts:
-    """Hard-delete the clients of the set with their contacts, activities, ledger
-    and documents; the stored files are deleted once the transaction commits.
+    """Hard-delete the clients of the set with their contacts, activities, ledger,
+    documents and logos; the stored files are deleted once the transaction commits.
 
     The clients are locked first, so a client purged or merged meanwhile by
     another request is simply not counted. A failure leaves rows and files
     exactly as they were.
     """
-    rows = list(clients_to_lock(clients_queryset).values_list("pk", "company_id"))
+    locked = clients_to_lock(clients_queryset).values_list(
+        "pk", "company_id", *LOGO_FIELDS
+    )
+    rows = [(pk, company_id, logos) for pk, company_id, *logos in locked]
     if not rows:
         return PurgeCounts()
-    pks = [pk for pk, _ in rows]
+    pks = [pk for pk, _, _ in rows]
     paths = stored_files_of(documents_owned_by(Client, pks))
+    paths.extend(path for _, _, logos in rows for path in logos if path)
     # The cascade removes contacts, activities, ledger rows and documents (the
     # generic relation) with one DELETE per related table, whatever their number,
     # and counts what it removed.
@@ -74,7 +79,7 @@ def clients_purge(
     # A purge someone asked for (API, admin) is logged client by client; the
     # command reports on its own output, and its progress bar must stay readable.
     if user is not None:
-        for pk, company_id in rows:
+        for pk, company_id, _ in rows:
             logger.info(
                 "Client %s of company %s purged by user %s", pk, company_id, user.pk
             )

@@ -150,6 +150,16 @@ class NestedFiles(dict[str, Any]):
         return self._flat.lists()
 
 
+def body_object(data: Any, refusal: str) -> dict[str, Any]:
+    """A decoded body as the object a write takes: an empty list (PHP's empty
+    array) is `{}`; anything else that is not an object is refused with `refusal`."""
+    if data == []:
+        return {}
+    if not isinstance(data, dict):
+        raise ParseError(refusal)
+    return data
+
+
 class ApiJSONParser(BaseParser):
     """JSON bodies must be objects; `[]` (PHP's empty array) is read as `{}`."""
 
@@ -168,10 +178,7 @@ class ApiJSONParser(BaseParser):
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise ParseError("The request body is not valid JSON.") from exc
-        if data == []:
-            return {}
-        if not isinstance(data, dict):
-            raise ParseError("The request body must be a JSON object.")
+        data = body_object(data, "The request body must be a JSON object.")
         if nesting_exceeds(data, MAX_NESTING):
             raise ParseError("The request body is nested too deeply.")
         return data

@@ -33,7 +33,7 @@ def dumps(data: Any) -> bytes:
 
 
 class ApiJSONRenderer(JSONRenderer):
-    """The only renderer of the API: compact JSON, money as numbers."""
+    """The default renderer of the API: compact JSON, money as numbers."""
 
     def render(
         self,

@@ -1,4 +1,5 @@
-"""API views that belong to no app, and the JSON answers for Django-level errors."""
+"""API views that belong to no app, and the answers for Django-level errors (JSON,
+or XML when asked for)."""
 
 import logging
 from collections.abc import Iterable
@@ -19,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import examples
+from config.api.negotiation import prefers_xml
+from config.api.xml import xml_dumps
 
 logger = logging.getLogger("config.api")
 
@@ -107,14 +110,23 @@ class PingView(APIView):
         )
 
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"message": message, "errors": {}}, status=status)
+def _error(
+    message: str, status: int, request: HttpRequest | None = None
+) -> HttpResponse:
+    body = {"message": message, "errors": {}}
+    if request is not None and prefers_xml(request):
+        return HttpResponse(
+            xml_dumps(body),
+            status=status,
+            content_type="application/xml; charset=utf-8",
+        )
+    return JsonResponse(body, status=status)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 for unknown paths: JSON under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        return _error("Not found", 404)
+        return _error("Not found", 404, request)
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception or Exception("Not found"))
@@ -123,7 +135,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """500 outside DRF views (middleware, URL resolution): JSON under /api/."""
     if request.path.startswith("/api/"):
-        return _error("Server error", 500)
+        return _error("Server error", 500, request)
     from django.views.defaults import server_error as default_server_error
 
     return default_server_error(request)

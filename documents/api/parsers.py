@@ -1,5 +1,6 @@
 """How an upload's files arrive: multipart under `documents[]` or `documents`."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from rest_framework.parsers import DataAndFiles
@@ -40,3 +41,11 @@ def uploaded_files(data: Any) -> list[Any]:
     if isinstance(raw, dict):
         return list(raw.values())
     return list(raw) if isinstance(raw, list) else [raw]
+
+
+def close_uploads(uploads: Iterable[Any]) -> None:
+    """Close (and so remove) an upload's temporary files now, not at garbage
+    collection; a file storage may already have moved them."""
+    for upload in uploads:
+        if callable(getattr(upload, "close", None)):
+            upload.close()

@@ -81,8 +81,10 @@ def test_an_unexpected_error_is_500_json_and_logged(api, caplog):
     assert any(record.exc_info for record in caplog.records)
 
 
-@pytest.mark.parametrize("accept", [None, "*/*", "text/html", "application/xml"])
-def test_any_accept_header_gets_json(api, accept):
+@pytest.mark.parametrize(
+    "accept", [None, "*/*", "text/html", "application/json", "image/png"]
+)
+def test_any_accept_header_but_xml_gets_json(api, accept):
     headers = {"HTTP_ACCEPT": accept} if accept else {}
     response = api.get("/api/v1/ping", **headers)
     assert response.status_code == 200

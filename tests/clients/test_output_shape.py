@@ -66,6 +66,10 @@ FIELDS = {
     "contacts": list,
     "documents": list,
     "gateway_tokens": list,
+    "logo": str,
+    "logo_thumb_large": str,
+    "logo_thumb_medium": str,
+    "logo_thumb_small": str,
 }
 
 

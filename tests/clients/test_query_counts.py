@@ -300,3 +300,33 @@ def test_the_group_list(warm, company, django_assert_num_queries):
     body = ok(response)
     assert [row["id"] for row in body["data"]] == [encode_id(g.pk) for g in groups]
     assert body["meta"]["pagination"]["total"] == 5
+
+
+def _with_logos(clients):
+    for client in clients:
+        client.logo_path = f"k/documents/{client.pk}.png"
+        client.logo_large_path = client.logo_medium_path = client.logo_small_path = (
+            f"k/documents/{client.pk}-t.png"
+        )
+    Client.objects.bulk_update(
+        clients,
+        ["logo_path", "logo_large_path", "logo_medium_path", "logo_small_path"],
+    )
+
+
+@pytest.mark.parametrize("per_page", [20, 500])
+def test_logos_cost_no_query(warm, many_clients, django_assert_num_queries, per_page):
+    _with_logos(many_clients)
+    with django_assert_num_queries(LIST):
+        body = ok(warm.get(CLIENTS, {"per_page": per_page}))
+    first = body["data"][0]
+    logo = f"http://testserver/api/v1/clients/{first['id']}/logo"
+    assert (first["logo"], first["logo_thumb_small"]) == (logo, f"{logo}?size=small")
+    assert all(row["logo"] for row in body["data"])
+
+
+def test_showing_a_client_with_a_logo(warm, many_clients, django_assert_num_queries):
+    _with_logos(many_clients[:1])
+    with django_assert_num_queries(SHOW):
+        body = ok(warm.get(client_url(many_clients[0].pk)))
+    assert body["data"]["logo_thumb_large"].endswith("/logo?size=large")

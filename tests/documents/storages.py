@@ -1,5 +1,6 @@
 """A storage that fails on purpose, to prove failed uploads leave nothing behind."""
 
+from pathlib import Path
 from typing import Any
 
 from django.core.files.storage import FileSystemStorage
@@ -21,3 +22,16 @@ class FailingStorage(FileSystemStorage):
             raise OSError("storage is full")
         FailingStorage.saves += 1
         return super().save(name, content, max_length)
+
+
+def use_failing_storage(settings: Any, media: Path, fail_after: int) -> None:
+    """Make the default storage a `FailingStorage` under `media` (pytest's
+    `settings` fixture restores it after the test)."""
+    FailingStorage.saves = 0
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "tests.documents.storages.FailingStorage",
+            "OPTIONS": {"location": str(media), "fail_after": fail_after},
+        },
+    }

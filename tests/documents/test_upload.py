@@ -18,7 +18,7 @@ from tests.documents.conftest import (
     upload,
     zip_bytes,
 )
-from tests.documents.storages import FailingStorage
+from tests.documents.storages import FailingStorage, use_failing_storage
 from tests.documents.test_file_checks import png_header_claiming
 from tests.factories import ClientFactory
 
@@ -286,14 +286,7 @@ def test_one_bad_file_among_three_stores_nothing(
 def test_a_storage_failure_midway_leaves_no_files_and_no_rows(
     api: Any, settings: Any, media: Path, client_row: Client
 ) -> None:
-    FailingStorage.saves = 0
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "tests.documents.storages.FailingStorage",
-            "OPTIONS": {"location": str(media), "fail_after": 2},
-        },
-    }
+    use_failing_storage(settings, media, fail_after=2)
     response = api.put(
         url(client_row),
         {

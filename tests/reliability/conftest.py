@@ -12,6 +12,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -19,6 +20,7 @@ from django.forms.models import model_to_dict
 from PIL import Image
 
 from clients.models import Activity, Client, GroupSetting, LedgerEntry
+from clients.services.logos import client_logo_set
 from companies.models import Company
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
@@ -77,6 +79,10 @@ def stored_document(
     return document
 
 
+def fields_of(row: Any) -> Any:
+    return row._meta.concrete_fields
+
+
 def snapshot(company: Company | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every field of every row of the snapshot models (of one company, or all)."""
     result: dict[str, list[dict[str, Any]]] = {}
@@ -92,6 +98,8 @@ def snapshot(company: Company | None = None) -> dict[str, list[dict[str, Any]]]:
         result[model.__name__] = [
             {
                 **model_to_dict(row),
+                # model_to_dict leaves out the fields that are not editable.
+                **{f.attname: f.value_from_object(row) for f in fields_of(row)},
                 "pk": row.pk,
                 "updated": getattr(row, "updated_at", None),
             }
@@ -132,7 +140,8 @@ class Tenant:
 
 
 def populate(member: Member, name: str) -> Tenant:
-    """Two clients in a group, with contacts, a document each and activities."""
+    """Two clients in a group, with contacts, a document each and activities; the
+    first has a logo."""
     tenant = Tenant(member=member)
     company = member.company
     company.name = name
@@ -155,6 +164,12 @@ def populate(member: Member, name: str) -> Tenant:
             )
         )
         tenant.documents.append(stored_document(client))
+        if index == 0:
+            client_logo_set(
+                client=client,
+                user=None,
+                upload=SimpleUploadedFile("logo.png", png_bytes((40, 20))),
+            )
         Activity.objects.create(
             company=company, client=client, activity_type_id=Activity.CREATE_CLIENT
         )

@@ -268,6 +268,27 @@ def upload(method: str) -> Scenario:
     return scenario
 
 
+def logo(method: str) -> Scenario:
+    """A's logo can't be read, replaced or removed; B's requests go 404."""
+
+    def scenario(a: Tenant, b: Tenant) -> None:
+        not_found("Client not found", method, "/api/v1/clients/{id}/logo")(a, b)
+        for hashid in (a.client_id, encode_id(UNKNOWN_PK)):
+            url = f"/api/v1/clients/{hashid}/logo"
+            for query in ("", "?size=small"):
+                answer = getattr(b.member.api, method.lower())(
+                    url + query,
+                    {"image": SimpleUploadedFile("x.png", png_bytes(), "image/png")},
+                    format="multipart",
+                )
+                assert answer.status_code == 404
+                assert answer.json() == {"message": "Client not found", "errors": {}}
+        a_logo = Client.objects.get(pk=a.clients[0].pk)
+        assert a_logo.logo_path and a_logo.logo_small_path
+
+    return scenario
+
+
 def client_documents(a: Tenant, b: Tenant) -> None:
     not_found("Client not found", "POST", "/api/v1/clients/{id}/documents")(a, b)
 
@@ -395,6 +416,9 @@ MATRIX: dict[tuple[str, str], Scenario] = {
     (CLIENT + "/upload", "POST"): upload("POST"),
     (CLIENT + "/upload", "PUT"): upload("PUT"),
     (CLIENT + "/documents", "POST"): client_documents,
+    (CLIENT + "/logo", "GET"): logo("GET"),
+    (CLIENT + "/logo", "POST"): logo("POST"),
+    (CLIENT + "/logo", "DELETE"): logo("DELETE"),
     ("/api/v1/group_settings", "GET"): list_groups,
     ("/api/v1/group_settings", "POST"): create_group,
     ("/api/v1/group_settings/bulk", "POST"): group_bulk,

@@ -249,3 +249,26 @@ def test_the_schema_documents_the_conditional_and_idempotent_headers() -> None:
     assert "Idempotency-Key" in names and {"409", "422"} <= codes
     for path in ("/api/v1/clients/bulk", "/api/v1/clients/{id}/upload"):
         assert "Idempotency-Key" in headers(path, "post")[0]
+
+
+def test_the_logo_routes_honour_if_match_and_answer_the_etag(
+    api: APIClient, client_row: Client, media: Path
+) -> None:
+    from PIL import Image
+
+    def png() -> io.BytesIO:
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), (200, 10, 10)).save(buffer, format="PNG")
+        buffer.seek(0)
+        buffer.name = "logo.png"
+        return buffer
+
+    stale = api.post(url(client_row, "/logo"), {"image": png()}, HTTP_IF_MATCH='"x"')
+    assert stale.status_code == 412
+    assert Client.objects.get(pk=client_row.pk).logo_path == ""
+    tag = etag_of(api, client_row)
+    answer = api.post(url(client_row, "/logo"), {"image": png()}, HTTP_IF_MATCH=tag)
+    assert answer.status_code == 200
+    assert answer["ETag"] == etag_of(api, client_row) != tag
+    assert api.delete(url(client_row, "/logo"), HTTP_IF_MATCH=tag).status_code == 412
+    assert Client.objects.get(pk=client_row.pk).logo_path != ""

@@ -13,8 +13,9 @@ from documents.integrity import IntegrityReport, documents_repair, documents_sca
 
 
 def _found(report: IntegrityReport) -> str:
+    broken = len(report.broken) + len(report.broken_references)
     return (
-        f"{plural(len(report.broken), 'row')} with a missing file, "
+        f"{plural(broken, 'row')} with a missing file, "
         f"{plural(len(report.orphans), 'orphan file')}"
     )
 
@@ -22,8 +23,9 @@ def _found(report: IntegrityReport) -> str:
 class Command(BaseCommand):
     help = (
         "Find document rows whose stored file is missing and files under "
-        "<company_key>/documents/ that no row points to. With --fix, delete the "
-        "orphan files and flag the broken rows as deleted. Exits 1 when problems "
+        "<company_key>/documents/ that no row points to (client logos count as "
+        "rows). With --fix, delete the orphan files, flag the broken rows as "
+        "deleted and drop logos whose file is lost. Exits 1 when problems "
         "are left unfixed. With -v 0 only the problems are printed."
     )
 
@@ -73,6 +75,8 @@ class Command(BaseCommand):
             )
         for pk, path in report.broken:
             self.stdout.write(f"missing file: {path} (document {encode_id(pk)})")
+        for label, pk, path in report.broken_references:
+            self.stdout.write(f"missing file: {path} ({label} {encode_id(pk)})")
         for path in report.orphans:
             self.stdout.write(f"orphan file: {path}")
         if verbosity > 0:
@@ -96,15 +100,21 @@ class Command(BaseCommand):
             )
         orphans = plural(len(report.orphans), "orphan file")
         broken = plural(len(report.broken), "document")
+        logos = ""
+        if report.broken_references:
+            logos = f"; {plural(len(report.broken_references), 'logo')} dropped"
         if dry_run:
             if verbosity > 0:
                 self.stdout.write(
-                    f"Dry run: would delete {orphans} and mark {broken} deleted. "
+                    f"Dry run: would delete {orphans} and mark {broken} deleted"
+                    f"{logos.replace('dropped', 'to drop')}. "
                     "Nothing was changed."
                 )
             return
         documents_repair(report=report)
         if verbosity > 0:
             self.stdout.write(
-                self.style.SUCCESS(f"Deleted {orphans}; marked {broken} deleted.")
+                self.style.SUCCESS(
+                    f"Deleted {orphans}; marked {broken} deleted{logos}."
+                )
             )
