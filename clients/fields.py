@@ -80,6 +80,16 @@ CLIENT_SPEC: tuple[FieldSpec, ...] = (
     shown("contacts", Kind.COMPUTED),
     shown("documents", Kind.COMPUTED),
     shown("gateway_tokens", Kind.COMPUTED),
+    # Written as a whole set (like contacts) by the input's own field and
+    # `POST /clients/{id}/tags`; always shown, `[]` when none.
+    shown(
+        "tags",
+        Kind.COMPUTED,
+        description=(
+            "The client's tags, sorted case-insensitively; each of the company's "
+            "vocabulary (unique in the company, case-insensitively)."
+        ),
+    ),
 )
 
 # Two orders older than the spec, kept because people and programs see them; a

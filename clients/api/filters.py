@@ -18,7 +18,8 @@ from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from clients.models import Client, ClientQuerySet, GroupSetting
+from clients.models import Client, ClientQuerySet, ClientTag, GroupSetting, tag_key
+from clients.services.tags import MAX_TAGS
 from config.api.filters import (
     DIRECTIONS,
     ApiFilterSet,
@@ -217,6 +218,18 @@ class SortField(_TextField):
         return parse_sort(text, SORTABLE)
 
 
+class TagListField(_TextField):
+    """`a,b`: tag names (compared case-insensitively), at most `MAX_TAGS`."""
+
+    def parse(self, text: str) -> list[str]:
+        keys = {tag_key(item.strip()) for item in text.split(",")} - {""}
+        if len(keys) > MAX_TAGS:
+            raise forms.ValidationError(
+                f"The {_label(self)} may name at most {MAX_TAGS} tags."
+            )
+        return sorted(keys)
+
+
 class StatusFilter(django_filters.CharFilter):
     field_class = StatusField
 
@@ -244,6 +257,10 @@ class _OrderingInput(django_filters.CharFilter):
         return qs
 
 
+class TagsFilter(django_filters.CharFilter):
+    field_class = TagListField
+
+
 class SortFilter(_OrderingInput):
     field_class = SortField
 
@@ -259,6 +276,12 @@ def _ordered(column: str, descending: bool) -> OrderBy:
             return F(column).desc(nulls_last=True)
         return F(column).asc(nulls_first=True)
     return F(column).desc() if descending else F(column).asc()
+
+
+def _tagged(keys: list[str]) -> Exists:
+    """Whether the outer client has a tag of `keys` (its links hold only tags of
+    its own company)."""
+    return Exists(ClientTag.objects.filter(client_id=OuterRef("pk"), tag__key__in=keys))
 
 
 def _live_contacts() -> QuerySet[ClientContact]:
@@ -349,6 +372,15 @@ class ClientFilterSet(ApiFilterSet):
     custom_value4 = django_filters.CharFilter(
         field_name="custom_value4", help_text="Exact custom_value4."
     )
+    tags = TagsFilter(
+        method="filter_tags",
+        help_text=("Comma list of tags (any case): clients having every one of them."),
+    )
+    tags_any = TagsFilter(
+        method="filter_tags_any",
+        label="tags any",
+        help_text="Comma list of tags (any case): clients having at least one.",
+    )
     sort = SortFilter(
         help_text=(
             "`column|direction` (asc or desc; `column` alone is asc). Columns: "
@@ -417,6 +449,18 @@ class ClientFilterSet(ApiFilterSet):
 
     def filter_email(self, queryset: QuerySet[Client], name: str, value: str) -> Any:
         return queryset.filter(Exists(_live_contacts().filter(email__iexact=value)))
+
+    def filter_tags(
+        self, queryset: QuerySet[Client], name: str, value: list[str]
+    ) -> Any:
+        for key in value:
+            queryset = queryset.filter(_tagged([key]))
+        return queryset
+
+    def filter_tags_any(
+        self, queryset: QuerySet[Client], name: str, value: list[str]
+    ) -> Any:
+        return queryset.filter(_tagged(value))
 
 
 class GroupSettingFilterSet(django_filters.FilterSet):

@@ -7,6 +7,7 @@ and each message names the field the way upstream's do.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -19,6 +20,7 @@ from rest_framework.fields import empty
 
 from clients.reference import is_country_id
 from clients.services.settings import SettingsInvalid, settings_clean
+from clients.services.tags import MAX_TAGS, tag_names_clean
 from config.api.field_spec import AnyField, FieldSpec, Kind
 from config.api.fields import HashidRelatedField
 from contacts.validation import ContactInputSerializer, validate_contacts
@@ -211,6 +213,38 @@ class DocumentsField(serializers.Field[None, Any, Any, Any]):
         if is_json and not isinstance(data, list):
             raise serializers.ValidationError("The documents must be an array.")
         return None
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1, "maxLength": 100},
+        "maxItems": MAX_TAGS,
+    }
+)
+class TagsField(serializers.Field[list[str], Any, Any, Any]):
+    """A whole set of tag names (`tags[0]=a&tags[1]=b` in a form; a comma string
+    too), cleaned by the tags service; null = not sent."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data is None:  # null: left as it is, like a key not sent
+            raise serializers.SkipField()
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        try:
+            return tag_names_clean(data, key=self.field_name or "tags")
+        except DjangoValidationError as exc:
+            messages = exc.message_dict.get(self.field_name or "tags", exc.messages)
+            raise serializers.ValidationError(messages) from None
 
     def to_representation(self, value: Any) -> Any:
         return value

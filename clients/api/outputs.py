@@ -11,13 +11,14 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from clients.fields import CLIENT_SPEC
+from clients.fields import CLIENT_SPEC, FIELDS_BY_KEY
 from clients.models import Activity, Client, GroupSetting, LedgerEntry, display_name
 from clients.selectors import (
     ACTIVITIES_ATTR,
     CONTACTS_ATTR,
     DOCUMENTS_ATTR,
     LEDGER_ATTR,
+    TAGS_ATTR,
 )
 from config.api.field_spec import AnyField, compile_representation, schema_fields
 from config.api.fields import unix_time
@@ -92,6 +93,20 @@ def client_documents(client: Client) -> list[Any]:
     return rows
 
 
+def client_tags(client: Client) -> list[str]:
+    """The client's tag names, sorted (attached by the selector, else read now)."""
+    if client.pk is None:
+        return []
+    names = getattr(client, TAGS_ATTR, None)
+    if not isinstance(names, list):
+        names = list(
+            client.tag_links.order_by("tag__key", "tag__name").values_list(
+                "tag__name", flat=True
+            )
+        )
+    return names
+
+
 def recent_activities(client: Client) -> list[Activity]:
     """The 50 newest activities (read by `clients.selectors`, else read now)."""
     if client.pk is None:
@@ -111,6 +126,8 @@ def ledger_newest_first(client: Client) -> list[LedgerEntry]:
         rows = list(client.ledger.order_by("-created_at", "-id"))
     return rows
 
+
+tags_spec = FIELDS_BY_KEY["tags"]
 
 # Written out from the spec at import: list pages render up to 5,000 clients.
 _client_object = compile_representation(CLIENT_SPEC, "client_object")
@@ -134,6 +151,7 @@ def client_representation(
         [contact_representation(contact, app_url) for contact in contacts],
         [document_representation(doc, request) for doc in documents],
         [],  # gateway_tokens
+        client_tags(client),
     )
     if "activities" in includes:
         data["activities"] = [
@@ -191,6 +209,11 @@ class ClientSerializer(serializers.Serializer[Client]):
                 "documents": DocumentSerializer(many=True, read_only=True),
                 "gateway_tokens": serializers.ListField(
                     read_only=True, child=serializers.DictField()
+                ),
+                "tags": serializers.ListField(
+                    read_only=True,
+                    child=serializers.CharField(),
+                    help_text=tags_spec.description,
                 ),
             },
         )

@@ -17,9 +17,10 @@ from clients.fields import SET_AS_SENT
 from clients.models import Activity, Client
 from clients.reference import as_country
 from clients.services.activities import _user_id, activity_record
-from clients.services.bulk import clients_delete
+from clients.services.bulk import clients_archive, clients_delete, clients_restore
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
+from clients.services.tags import client_tags_set
 from companies.models import Company
 from config.errors import Refusal
 from contacts.services import contacts_sync
@@ -48,6 +49,17 @@ def _apply(client: Client, data: Mapping[str, Any], company: Company) -> None:
             setattr(client, key, value)
     if "country_id" in data and data["country_id"] is None:
         client.country_id = _company_country(company)
+
+
+def _tags_and_state(
+    client: Client, data: Mapping[str, Any], user: AbstractBaseUser | None
+) -> None:
+    """`tags` (the whole set) and Paymo's `active` (archive or restore), when sent."""
+    if "tags" in data:
+        client_tags_set(client=client, names=data["tags"])
+    if "active" in data:
+        change = clients_restore if data["active"] else clients_archive
+        change(clients_queryset=Client.objects.filter(pk=client.pk), user=user)
 
 
 def _save(client: Client, **kwargs: Any) -> None:
@@ -89,6 +101,7 @@ def client_create(
         client=client, contacts=data.get("contacts"), user=user, creating=True
     )
     activity_record(client=client, user=user, activity_type_id=Activity.CREATE_CLIENT)
+    _tags_and_state(client, data, user)
     return client
 
 
@@ -101,7 +114,8 @@ def client_update(
     A deleted client can't be edited (a 400 Refusal); an archived one stays
     archived. Settings are merged key by key; `number` blanked is taken from the
     counter. The client's row stays locked until the transaction ends, so its
-    contacts are synced under the lock.
+    contacts and tags are synced under the lock. `active` (Paymo's) archives or
+    restores it after the update, as the bulk actions do.
     """
     locked: Client = (
         Client.objects.select_for_update(of=("self",))
@@ -121,6 +135,7 @@ def client_update(
         client=locked, contacts=data.get("contacts"), user=user, creating=False
     )
     activity_record(client=locked, user=user, activity_type_id=Activity.UPDATE_CLIENT)
+    _tags_and_state(locked, data, user)
     return locked
 
 

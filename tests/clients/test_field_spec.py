@@ -38,6 +38,8 @@ from tests.factories import ClientFactory, ContactFactory, GroupSettingFactory
 # documents (ignored) and the `*_code` conveniences.
 CLIENT_INPUT_SPECIALS = (
     "contacts",
+    "tags",
+    "active",
     "documents",
     "country_code",
     "shipping_country_code",

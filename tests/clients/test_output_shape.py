@@ -63,6 +63,7 @@ FIELDS = {
     "contacts": list,
     "documents": list,
     "gateway_tokens": list,
+    "tags": list,
 }
 
 
