@@ -32,7 +32,7 @@ from django.db.models import Prefetch
 
 from clients.api.inputs import ClientInputSerializer
 from clients.fields import CSV_FIELDS
-from clients.models import Client, GroupSetting
+from clients.models import Client, ClientTag, GroupSetting
 from clients.services.bulk import clients_archive
 from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN, client_create
 from companies.models import Company
@@ -53,6 +53,7 @@ CLIENT_COLUMNS = (
     "assigned_user",
     "archived",
     "settings",
+    "tags",
 )
 CONTACT_FIELDS = tuple(field.key for field in CONTACT_CSV_FIELDS)
 CONTACT_BOOLEANS = tuple(
@@ -131,6 +132,7 @@ def _client_cells(client: Client) -> list[str]:
         assigned,
         _cell(client.archived_at is not None),
         json.dumps(client.settings or {}, sort_keys=True, ensure_ascii=False),
+        ", ".join(link.tag.name for link in getattr(client, "tag_link_list", [])),
     ]
 
 
@@ -157,7 +159,14 @@ def clients_export_rows(
                     "-is_primary", "pk"
                 ),
                 to_attr="live_contacts",
-            )
+            ),
+            Prefetch(
+                "tag_links",
+                queryset=ClientTag.objects.select_related("tag").order_by(
+                    "tag__key", "tag__name"
+                ),
+                to_attr="tag_link_list",
+            ),
         )
         .order_by("number_sort", "pk")
     )
@@ -546,6 +555,8 @@ class _Validator:
                 problems.append(
                     ImportProblem(line, "settings", "Not valid JSON (an object).")
                 )
+        if "tags" in row:
+            data["tags"] = row["tags"]  # a comma list, as the input reads it
         archived = _boolean(row.get("archived", ""))
         if archived is None:
             problems.append(ImportProblem(line, "archived", "Must be true or false."))

@@ -316,6 +316,7 @@ def test_the_csv_header_is_the_csv_spec_fields(company):
         "assigned_user",
         "archived",
         "settings",
+        "tags",
     ]
     contact_columns = [f"contact_{field.key}" for field in contact_fields.CSV_FIELDS]
     assert list(CONTACT_COLUMNS) == contact_columns
