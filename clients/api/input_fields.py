@@ -235,7 +235,7 @@ class TagsField(serializers.Field[list[str], Any, Any, Any]):
         super().__init__(**kwargs)
 
     def run_validation(self, data: Any = empty) -> Any:
-        if data is None:  # null: left as it is, like a key not sent
+        if data is None and self.allow_null:  # null: unchanged, like no key
             raise serializers.SkipField()
         return super().run_validation(data)
 

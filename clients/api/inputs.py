@@ -248,6 +248,10 @@ class ClientTagsInputSerializer(serializers.Serializer[Any]):
     tags = TagsField(
         required=True,
         allow_null=False,
+        error_messages={
+            "required": "The tags field is required.",
+            "null": "The tags field is required.",
+        },
         help_text="The client's tags from now on; `[]` clears them.",
     )
 

@@ -145,7 +145,11 @@ def test_the_tags_route_replaces_the_set_and_answers_the_client(api):
     response = api.post(tags_url(data["id"]), {"tags": []}, format="json")
     assert response.json()["data"]["tags"] == []
     assert errors(api.post(tags_url(data["id"]), {}, format="json")) == {
-        "tags": ["This field is required."]
+        "tags": ["The tags field is required."]
+    }
+    # Found by the schema fuzzing: null is not a set (it was a 500).
+    assert errors(api.post(tags_url(data["id"]), {"tags": None}, format="json")) == {
+        "tags": ["The tags field is required."]
     }
 
 
