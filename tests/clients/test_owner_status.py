@@ -156,3 +156,32 @@ def test_paymo_active_in_an_update_body_archives_and_restores(api):
         "/api/v1/clients", {"name": "Born archived", "active": False}, format="json"
     )
     assert response.json()["data"]["archived_at"] > 0
+
+
+def test_owner_takes_the_same_queries_for_2_or_40_contacts(
+    api, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = create(api, name="Small", contacts=TWO_CONTACTS)
+    large = create(
+        api,
+        name="Large",
+        contacts=[{"email": f"c{n}@example.com"} for n in range(40)],
+    )
+    api.get("/api/v1/ping")
+    with CaptureQueriesContext(connection) as two:
+        response = api.post(
+            client_url(small["id"], "/owner"),
+            {"contact_id": small["contacts"][1]["id"]},
+            format="json",
+        )
+    assert response.status_code == 200
+    with django_assert_num_queries(len(two.captured_queries)):
+        response = api.post(
+            client_url(large["id"], "/owner"),
+            {"contact_id": large["contacts"][39]["id"]},
+            format="json",
+        )
+    assert primary_email(response.json()["data"]) == "c39@example.com"

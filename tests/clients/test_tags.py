@@ -237,3 +237,18 @@ def test_bulk_tags_of_5000_clients_take_the_same_queries_as_of_two(
     tagged = ClientTag.objects.values_list("client_id", flat=True)
     assert sorted(tagged) == sorted(pks[5002:] * 2)
     assert Tag.objects.count() == 2
+
+
+def test_replacing_tags_takes_the_same_queries_for_2_or_100_tags(
+    api, django_assert_num_queries
+):
+    few, many = (create(api, name=f"C{n}", tags=["old"])["id"] for n in range(2))
+    api.get("/api/v1/ping")
+    ContentType.objects.get_for_model(Client)
+    with CaptureQueriesContext(connection) as small:
+        response = api.post(tags_url(few), {"tags": ["a", "b"]}, format="json")
+    assert response.json()["data"]["tags"] == ["a", "b"]
+    names = [f"t{n:03d}" for n in range(100)]
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = api.post(tags_url(many), {"tags": names}, format="json")
+    assert response.json()["data"]["tags"] == names
