@@ -28,7 +28,7 @@ from clients.models import Activity, Client, ClientCount, ClientTag, LedgerEntry
 from companies.models import Company, Membership
 from config.api.errors import ApiError
 from config.api.pagination import AnyPage, KeysetPage, Page, PageWindow
-from config.api.prepared import PreparedQuery, PreparedRead
+from config.prepared import PreparedQuery, PreparedRead
 from contacts.models import ClientContact
 from contacts.queries import live_contacts_queryset
 from documents.models import Document

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from companies.models import ApiToken, Company, Membership
-from config.api.prepared import PreparedQuery, attnames, instance_from_row
+from config.prepared import PreparedQuery, attnames, instance_from_row
 
 User = get_user_model()
 # The token's columns, then its membership's, company's and user's, in one row.

@@ -1,5 +1,6 @@
-"""Admin pieces shared by the apps: the site's names, the state and yes/no filters,
-money as staff read it, and API messages in the admin's words.
+"""Admin pieces shared by the apps: the site's names, the state, yes/no and id
+filters, read-only permissions, money as staff read it, and API messages in the
+admin's words.
 
 The apps' admin modules import this one, so the names below are set whenever
 the admin is loaded.
@@ -53,6 +54,34 @@ class FlagListFilter(admin.SimpleListFilter):
             if self.value() == value:
                 return queryset.filter(**{self.field_name: flag})
         return queryset
+
+
+class IdListFilter(admin.SimpleListFilter):
+    """Rows whose integer `field_name` is the chosen id; an id that is not a
+    number matches nothing (rather than a 500 from the database)."""
+
+    field_name = ""
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        value = self.value()
+        if value is None:
+            return queryset
+        if not (str(value).isascii() and str(value).isdigit()):
+            return queryset.none()
+        return queryset.filter(**{self.field_name: int(value)})
+
+
+class ReadOnlyMixin:
+    """For an admin or inline that staff may read but never change."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.display(description="state")

@@ -209,7 +209,7 @@ DOCUMENT_EXTRA_EXTENSIONS = [
 ]
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1000/min")
 # The hottest reads (a token, the default client list, one client) run as queries
-# the ORM compiles once (config/api/prepared.py); PREPARED_READS=false runs the same
+# the ORM compiles once (config/prepared.py); PREPARED_READS=false runs the same
 # querysets through the ORM instead.
 PREPARED_READS = env_bool("PREPARED_READS", True)
 

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from config.api.field_spec import AnyField, FieldSpec, Kind
+from config.api.fields import FlagInputField, StringInputField
 from config.api.hashids import decode_id, encode_id
 from contacts.fields import BOOLEAN_FIELDS, INPUT_FIELDS
 
@@ -45,40 +46,12 @@ class ContactIdField(serializers.Field[int | None, Any, str, Any]):
         return encode_id(value)
 
 
-class ContactStringField(serializers.CharField):
-    """A string input where null means `""` (strings are never null in this API)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None:
-            return True, ""
-        return super().validate_empty_values(data)
-
-
-class ContactBooleanField(serializers.BooleanField):
-    """A boolean that also takes form-encoded spellings; `""` and null are false."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None or data == "":
-            return True, False
-        return super().validate_empty_values(data)
-
-
 def input_field(field: FieldSpec) -> AnyField:
     """The input field of a plain contact field, by its kind."""
     if field.kind is Kind.FLAG:
-        return ContactBooleanField()
+        return FlagInputField()
     if field.kind in (Kind.TEXT, Kind.LONG_TEXT):
-        return ContactStringField(max_length=field.max_length)
+        return StringInputField(max_length=field.max_length)
     raise ValueError(f"{field.key!r}: no contact input for a {field.kind.value}")
 
 
@@ -102,7 +75,7 @@ class ContactInputSerializer(serializers.Serializer[Any]):
     id = ContactIdField(
         help_text="The contact's hashed id; a missing or unknown id adds a contact"
     )
-    password = ContactStringField(
+    password = StringInputField(
         max_length=255,
         trim_whitespace=False,
         help_text=(

@@ -18,7 +18,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from config.admin import FlagListFilter, StateListFilter, state_display
+from config.admin import (
+    FlagListFilter,
+    ReadOnlyMixin,
+    StateListFilter,
+    state_display,
+)
 from documents.files import content_type_for
 from documents.models import Document
 from documents.services import (
@@ -69,7 +74,7 @@ class DocumentColumns:
         return format_html('<a href="{}">Download</a>', url)
 
 
-class ClientDocumentInline(DocumentColumns, GenericTabularInline):
+class ClientDocumentInline(ReadOnlyMixin, DocumentColumns, GenericTabularInline):
     """A client's documents, read-only, each with a download link."""
 
     model = Document
@@ -80,15 +85,6 @@ class ClientDocumentInline(DocumentColumns, GenericTabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class VisibilityListFilter(FlagListFilter):

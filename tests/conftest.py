@@ -118,6 +118,7 @@ BOTH_READ_PATHS = (
     "tests/clients/test_query_counts.py",
     "tests/clients/test_reads.py",
     "tests/clients_listing/",
+    "tests/contract/",
 )
 
 

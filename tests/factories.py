@@ -4,10 +4,12 @@ from typing import Any
 
 import factory
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 
 from clients.models import Client, GroupSetting
 from companies.models import Company, Membership
 from contacts.models import ClientContact
+from documents.models import Document
 
 PASSWORD = "Secret-Pass1"
 
@@ -71,3 +73,17 @@ class ContactFactory(factory.django.DjangoModelFactory[ClientContact]):
     last_name = factory.Sequence(lambda n: f"Hopper{n}")
     email = factory.Sequence(lambda n: f"contact{n}@example.com")
     is_primary = True
+
+
+def client_document(client: Client, name: str = "a.pdf") -> Document:
+    """A PDF document record of `client` (no stored file behind it)."""
+    document: Document = Document.objects.create(
+        company=client.company,
+        owner_type=ContentType.objects.get_for_model(Client),
+        owner_id=client.pk,
+        name=name,
+        type="pdf",
+        hash="x" * 40 + ".pdf",
+        path=f"k/documents/{name}",
+    )
+    return document

@@ -1,9 +1,16 @@
 """The import rules of the layers, read from the source (no module is imported).
 
 Apps depend downwards only: `config` ← `companies` ← `contacts`, `documents` ←
-`clients`. Services and the modules under them know nothing of the web API: they
-raise Django's `ValidationError` and `config.errors.Refusal`, never DRF's
-exceptions, and import neither DRF nor any `*.api` module.
+`clients`. The REST plumbing (`config.api`) sits between `companies` (it
+authenticates with companies' tokens) and the apps that serve resources; an
+app's own `api` package is in the app's layer, so `documents.api` may not reach
+up into `clients` either. The one upward use allowed is a selector: documents ask
+`clients.selectors` which clients a member may see. The root URL conf mounts
+every app, so it sits on top.
+
+Services and the modules under them know nothing of the web API: they raise
+Django's `ValidationError` and `config.errors.Refusal`, never DRF's exceptions,
+and import neither DRF nor any `*.api` module.
 """
 
 import ast
@@ -13,17 +20,20 @@ ROOT = Path(__file__).resolve().parents[1]
 APPS = ("config", "companies", "contacts", "documents", "clients")
 WEB_PACKAGES = ("rest_framework", "drf_spectacular")
 
-# What each app may import of the others (its own modules always).
-ALLOWED_APPS = {
+# Layers that are not a whole app: the REST plumbing and the root URL conf.
+SUB_LAYERS = ("config.api", "config.urls")
+# What each layer may import of the others (its own modules always).
+ALLOWED_LAYERS: dict[str, set[str]] = {
     "config": set(),
     "companies": {"config"},
-    "contacts": {"config", "companies"},
-    "documents": {"config", "companies"},
-    "clients": {"config", "companies", "contacts", "documents"},
+    "config.api": {"config", "companies"},
+    "contacts": {"config", "companies", "config.api"},
+    "documents": {"config", "companies", "config.api"},
+    "clients": {"config", "companies", "config.api", "contacts", "documents"},
+    "config.urls": {"config", "companies", "config.api", *APPS},
 }
-# The web layers themselves, which sit on top of everything (the REST plumbing
-# authenticates with companies' tokens; the root URL conf mounts every app).
-WEB_LAYERS = ("config.api", "config.urls", "clients.api", "documents.api")
+# The upward imports allowed, by layer: selectors only.
+UPWARD_SELECTORS = {"documents": {"clients.selectors"}}
 
 # Below the web API: no DRF, no `*.api` module.
 SERVICE_LAYERS = ("clients.services", "contacts", "documents", "companies.models")
@@ -81,18 +91,26 @@ def _is_web(module: str) -> bool:
     return module.split(".")[0] in WEB_PACKAGES or "api" in module.split(".")
 
 
+def layer(module: str) -> str:
+    """The layer a module (or a name it imports) belongs to."""
+    for sub_layer in SUB_LAYERS:
+        if _within(module, (sub_layer,)):
+            return sub_layer
+    return module.split(".")[0]
+
+
 def upward_imports(module: str, imported: set[str]) -> list[str]:
-    """What `module` imports of the apps above it."""
-    if _within(module, WEB_LAYERS):
-        return []
-    app = module.split(".")[0]
+    """What `module` imports of the layers above it."""
+    own = layer(module)
+    allowed = ALLOWED_LAYERS[own]
     return sorted(
         name
         for name in imported
         if name.split(".")[0] in APPS
-        and name.split(".")[0] != app
-        and name.split(".")[0] not in ALLOWED_APPS[app]
+        and layer(name) != own
+        and layer(name) not in allowed
         and not _within(name, EVERYWHERE)
+        and not _within(name, UPWARD_SELECTORS.get(own, set()))
     )
 
 
@@ -126,6 +144,25 @@ def test_the_rules_catch_what_they_forbid() -> None:
     ]
     assert upward_imports("config.db", {"companies.models"}) == ["companies.models"]
     assert upward_imports("clients.services.purge", {"documents.services"}) == []
+    # An app's `api` package is in the app's layer: only the selector goes up.
+    assert upward_imports(
+        "documents.api.views",
+        {"clients.api.outputs", "clients.models", "clients.selectors"},
+    ) == ["clients.api.outputs", "clients.models"]
+    assert upward_imports("documents.api.filters", {"clients.models"}) == [
+        "clients.models"
+    ]
+    # The REST plumbing serves every resource and knows none of them.
+    assert upward_imports("config.api.schema", {"clients.api.input_fields"}) == [
+        "clients.api.input_fields"
+    ]
+    assert upward_imports("config.api.authentication", {"companies.tokens"}) == []
+    # ...and what it imports may not import it back.
+    assert upward_imports("companies.tokens", {"config.api.prepared"}) == [
+        "config.api.prepared"
+    ]
+    assert upward_imports("companies.tokens", {"config.prepared"}) == []
+    assert upward_imports("config.urls", {"clients.api.urls"}) == []
     assert web_imports(
         "clients.services.groups",
         {"rest_framework.exceptions", "config.api.errors", "clients.api.inputs"},

@@ -1,4 +1,4 @@
-"""Clients, groups, activities and ledger in Django admin, for staff.
+"""Clients in Django admin, for staff: the list, the change page and the actions.
 
 Every write goes through the services the API uses: the change form validates
 with `ClientInputSerializer` and saves with `client_create` / `client_update`
@@ -8,91 +8,27 @@ actions call the bulk services; merge and purge call `client_merge` and
 leaves the same activity trail.
 """
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.utils import flatten_fieldsets
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.contrib import admin
+from django.http import HttpRequest
 
-from clients.api.inputs import ClientInputSerializer
-from clients.fields import ADMIN_FIELDS, FIELDS_BY_KEY
-from clients.models import Activity, Client
-from clients.reference import COUNTRIES, INDUSTRIES, SIZES
-from clients.services.bulk import clients_archive, clients_delete, clients_restore
+from clients.admin.actions import ClientActionsAdmin
+from clients.admin.client_form import ClientAdminForm, with_unplaced_fields
+from clients.admin.common import acting_user
+from clients.models import Client
+from clients.reference import COUNTRIES
 from clients.services.clients import (
-    DELETED_CLIENT_MESSAGE,
     client_create,
     client_update,
 )
-from clients.services.merge import client_merge
-from clients.services.purge import clients_purge
-from config.admin import StateListFilter, in_staff_words, money, state_display
-from config.api.exceptions import flatten_errors
-from config.api.field_spec import Kind
+from config.admin import IdListFilter, StateListFilter, money
 from config.api.hashids import encode_id
-from config.errors import Refusal
 from contacts.admin import ContactInline, ContactInlineFormSet
 from documents.admin import ClientDocumentInline
 
-if TYPE_CHECKING:
-    from django.contrib.admin.options import _FieldsetSpec
-
 COUNTRY_NAMES = {int(row["id"]): row["name"] for row in COUNTRIES}
-EMPTY_CHOICE = ("", "---------")
-
-# The form's fields are the model fields the spec's admin fields write.
-EDITABLE_FIELDS = tuple(field.source for field in ADMIN_FIELDS)
-# API input key → admin form field, where they differ.
-FORM_FIELD_BY_INPUT = {
-    field.key: field.source for field in ADMIN_FIELDS if field.source != field.key
-}
 COMPUTED = "Computed (read-only)"
-# How many names a purge message lists before "and N more".
-PURGED_NAMES_SHOWN = 10
-ACTIVITY_LABELS = {
-    Activity.CREATE_CLIENT: "created",
-    Activity.ARCHIVE_CLIENT: "archived",
-    Activity.DELETE_CLIENT: "deleted",
-    Activity.RESTORE_CLIENT: "restored",
-    Activity.UPDATE_CLIENT: "updated",
-    Activity.MERGE_CLIENT: "merged",
-    Activity.UPLOAD_DOCUMENT: "document uploaded",
-}
-
-
-def _choices(rows: list[dict[str, str]]) -> list[tuple[Any, str]]:
-    named = sorted(((int(row["id"]), row["name"]) for row in rows), key=lambda c: c[1])
-    return [EMPTY_CHOICE, *named]
-
-
-def _id_choice(rows: list[dict[str, str]], key: str) -> forms.TypedChoiceField:
-    """A reference-table id as a choice of names, labelled as the spec says."""
-    return forms.TypedChoiceField(
-        choices=_choices(rows),
-        coerce=int,
-        empty_value=None,
-        required=False,
-        label=FIELDS_BY_KEY[key].label,
-    )
-
-
-def pretty_json(value: Any) -> str:
-    """A JSON value, indented, for a read-only admin field."""
-    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True))
-
-
-def acting_user(request: HttpRequest) -> AbstractBaseUser | None:
-    """The staff user, recorded on activities like an API user would be."""
-    user = request.user
-    return user if isinstance(user, AbstractBaseUser) else None
 
 
 def mark_formsets_saved_elsewhere(formsets: list[Any]) -> None:
@@ -105,86 +41,12 @@ def mark_formsets_saved_elsewhere(formsets: list[Any]) -> None:
             formset.deleted_objects = []
 
 
-def with_unplaced_fields(fieldsets: "_FieldsetSpec") -> "_FieldsetSpec":
-    """`fieldsets` with the editable fields it does not place (one just added to
-    the spec) at the end of its first section, so that they show."""
-    placed = set(flatten_fieldsets(fieldsets))
-    unplaced = tuple(name for name in EDITABLE_FIELDS if name not in placed)
-    if not unplaced:
-        return fieldsets
-    sections = list(fieldsets)
-    title, options = sections[0]
-    sections[0] = (title, {**options, "fields": (*options["fields"], *unplaced)})
-    return sections
-
-
-class ClientAdminForm(forms.ModelForm[Client]):
-    """The editable client fields, checked by the API's `ClientInputSerializer`."""
-
-    country_id = _id_choice(COUNTRIES, "country_id")
-    shipping_country_id = _id_choice(COUNTRIES, "shipping_country_id")
-    industry_id = _id_choice(INDUSTRIES, "industry_id")
-    size_id = _id_choice(SIZES, "size_id")
-    classification = forms.ChoiceField(
-        choices=[EMPTY_CHOICE, *((c, c.title()) for c in Client.CLASSIFICATIONS)],
-        required=False,
-    )
-
-    class Meta:
-        model = Client
-        fields = ("company", *EDITABLE_FIELDS)
-        labels = {field.source: field.label for field in ADMIN_FIELDS if field.label}
-
-    service_data: dict[str, Any] | None = None
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        if self.instance.pk is not None:
-            if self.instance.is_deleted:
-                raise forms.ValidationError(
-                    f"{DELETED_CLIENT_MESSAGE} (use the Restore action)."
-                )
-            company = self.instance.company
-        else:
-            company = cleaned.get("company")
-        if company is None:
-            return cleaned
-        payload: dict[str, Any] = {}
-        for spec in ADMIN_FIELDS:
-            if spec.source not in cleaned:
-                continue
-            value = cleaned[spec.source]
-            if spec.kind is Kind.HASHID:
-                payload[spec.key] = encode_id(value.pk) if value else ""
-            else:
-                payload[spec.key] = "" if value is None else value
-        serializer = ClientInputSerializer(
-            data=payload,
-            context={
-                "company": company,
-                "client": self.instance if self.instance.pk else None,
-            },
-        )
-        if serializer.is_valid():
-            self.service_data = dict(serializer.validated_data)
-            return cleaned
-        for key, texts in flatten_errors(serializer.errors).items():
-            field = FORM_FIELD_BY_INPUT.get(key, key)
-            known = field in self.fields and field in self.cleaned_data
-            for text in texts:
-                if known:
-                    label = str(self[field].label)
-                    self.add_error(field, in_staff_words(text, key, label))
-                else:
-                    self.add_error(None, text)
-        return cleaned
-
-
-class CountryListFilter(admin.SimpleListFilter):
+class CountryListFilter(IdListFilter):
     """Clients by country; offers only the countries that clients have."""
 
     title = "country"
     parameter_name = "country"
+    field_name = "country_id"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
         ids = (
@@ -198,17 +60,9 @@ class CountryListFilter(admin.SimpleListFilter):
             key=lambda choice: choice[1],
         )
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
-        value = self.value()
-        if value is None:
-            return queryset
-        if not (str(value).isascii() and str(value).isdigit()):
-            return queryset.none()
-        return queryset.filter(country_id=int(value))
-
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin[Client]):
+class ClientAdmin(ClientActionsAdmin):
     """Clients of every company: search, filters, the API's bulk actions, merge and
     purge. Nothing is hard-deleted except by the purge action."""
 
@@ -328,18 +182,6 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     def payment_balance_money(self, client: Client) -> str:
         return money(client.payment_balance)
 
-    @admin.display(description="state")
-    def state_label(self, client: Client) -> str:
-        return state_display(client)
-
-    @admin.display(description="settings")
-    def settings_json(self, client: Client) -> str:
-        return pretty_json(client.settings)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, "company") if obj is not None else fields
-
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         # A new client has nothing computed yet; its unsaved instance would show a
         # made-up hash and creation time that the saved client does not get.
@@ -355,14 +197,6 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Hard deletes only through the purge action, which removes stored files.
         return False
-
-    def has_purge_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("clients.delete_client")
-
-    def has_merge_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("clients.change_client") and request.user.has_perm(
-            "clients.delete_client"
-        )
 
     # -- saving through the services -------------------------------------------
 
@@ -390,155 +224,3 @@ class ClientAdmin(admin.ModelAdmin[Client]):
         form.instance.pk = client.pk
         form.instance._state.adding = False
         form.instance.refresh_from_db()
-
-    # -- actions ----------------------------------------------------------------
-
-    @admin.action(description="Archive selected clients", permissions=["change"])
-    def archive_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
-        count = clients_archive(clients_queryset=queryset, user=acting_user(request))
-        text = ngettext("Archived %d client.", "Archived %d clients.", count)
-        self.message_user(request, text % count, messages.SUCCESS)
-
-    @admin.action(description="Restore selected clients", permissions=["change"])
-    def restore_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
-        count = clients_restore(clients_queryset=queryset, user=acting_user(request))
-        text = ngettext("Restored %d client.", "Restored %d clients.", count)
-        self.message_user(request, text % count, messages.SUCCESS)
-
-    @admin.action(
-        description="Delete selected clients (soft, can be restored)",
-        permissions=["change"],
-    )
-    def delete_clients(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
-        count = clients_delete(clients_queryset=queryset, user=acting_user(request))
-        text = ngettext("Deleted %d client.", "Deleted %d clients.", count)
-        self.message_user(request, text % count, messages.SUCCESS)
-
-    def _with_counts(self, queryset: QuerySet[Client]) -> QuerySet[Client]:
-        return (
-            queryset.select_related("company")
-            .annotate(
-                live_contacts=Count(
-                    "contacts", filter=Q(contacts__is_deleted=False), distinct=True
-                ),
-                document_count=Count("documents", distinct=True),
-            )
-            .order_by("pk")
-        )
-
-    def _rows(
-        self, queryset: QuerySet[Client], limit: int | None = None
-    ) -> list[Client]:
-        clients = list(self._with_counts(queryset)[:limit])
-        for client in clients:
-            client.state_label = state_display(client)  # type: ignore[attr-defined]
-            client.balance_label = money(client.balance)  # type: ignore[attr-defined]
-            client.paid_label = money(client.paid_to_date)  # type: ignore[attr-defined]
-        return clients
-
-    def _confirmation(
-        self,
-        request: HttpRequest,
-        template: str,
-        title: str,
-        action: str,
-        clients: list[Client],
-        **extra: Any,
-    ) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "clients": clients,
-            "action": action,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            **extra,
-        }
-        return TemplateResponse(request, f"admin/clients/client/{template}", context)
-
-    @admin.action(description="Merge two clients…", permissions=["merge"])
-    def merge_clients(
-        self, request: HttpRequest, queryset: QuerySet[Client]
-    ) -> HttpResponse | None:
-        clients = self._rows(queryset, limit=3)
-        if len(clients) != 2:
-            self.message_user(
-                request, "Select exactly two clients to merge.", messages.ERROR
-            )
-            return None
-        if clients[0].company_id != clients[1].company_id:
-            self.message_user(
-                request,
-                "Only clients of the same company can be merged.",
-                messages.ERROR,
-            )
-            return None
-        if request.POST.get("post") == "yes":
-            chosen = request.POST.get("primary", "")
-            by_pk = {str(client.pk): client for client in clients}
-            if chosen not in by_pk:
-                self.message_user(
-                    request, "Choose which client to keep.", messages.ERROR
-                )
-            else:
-                primary = by_pk.pop(chosen)
-                merged = next(iter(by_pk.values()))
-                merged_label = str(merged)
-                try:
-                    client_merge(
-                        primary=primary, merged=merged, user=acting_user(request)
-                    )
-                except Refusal as exc:
-                    self.message_user(request, exc.message, messages.ERROR)
-                    return None
-                self.message_user(
-                    request,
-                    f"Merged “{merged_label}” into “{primary}”.",
-                    messages.SUCCESS,
-                )
-                return None
-        return self._confirmation(
-            request,
-            "merge_confirmation.html",
-            "Merge two clients",
-            "merge_clients",
-            clients,
-        )
-
-    @admin.action(
-        description="Purge selected clients (permanent)…", permissions=["purge"]
-    )
-    def purge_clients(
-        self, request: HttpRequest, queryset: QuerySet[Client]
-    ) -> HttpResponse | None:
-        clients = self._rows(queryset)
-        if request.POST.get("post") == "yes":
-            user = acting_user(request)
-            names = [str(client) for client in clients]
-            clients_purge(
-                clients_queryset=Client.objects.filter(pk__in=[c.pk for c in clients]),
-                user=user,
-            )
-            self.message_user(request, purged_message(names), messages.SUCCESS)
-            return None
-        return self._confirmation(
-            request,
-            "purge_confirmation.html",
-            "Purge clients",
-            "purge_clients",
-            clients,
-        )
-
-
-def purged_message(names: list[str]) -> str:
-    """`Purged 2 clients: “Acme Co.”, “Beta”`: quoted, so a name's own full stop
-    is not doubled, and cut short for a long selection."""
-    shown = ", ".join(f"“{name}”" for name in names[:PURGED_NAMES_SHOWN])
-    if len(names) > PURGED_NAMES_SHOWN:
-        shown += f" and {len(names) - PURGED_NAMES_SHOWN} more"
-    text = ngettext(
-        "Purged %(count)d client: %(names)s",
-        "Purged %(count)d clients: %(names)s",
-        len(names),
-    )
-    return text % {"count": len(names), "names": shown}

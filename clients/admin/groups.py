@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from clients.admin.clients import acting_user, pretty_json
+from clients.admin.common import CompanyRowAdmin, acting_user
 from clients.models import GroupSetting
 from clients.services.clients import DELETED_CLIENT_MESSAGE
 from clients.services.groups import (
@@ -17,7 +17,7 @@ from clients.services.groups import (
     group_setting_update,
     group_settings_change_state,
 )
-from config.admin import StateListFilter, state_display
+from config.admin import StateListFilter
 
 GROUP_ACTION_MESSAGES = {
     "archive": ("Archived %d group.", "Archived %d groups."),
@@ -57,7 +57,7 @@ class GroupSettingAdminForm(forms.ModelForm[GroupSetting]):
 
 
 @admin.register(GroupSetting)
-class GroupSettingAdmin(admin.ModelAdmin[GroupSetting]):
+class GroupSettingAdmin(CompanyRowAdmin[GroupSetting]):
     """Client groups; written through the group services like the API does."""
 
     form = GroupSettingAdminForm
@@ -85,18 +85,6 @@ class GroupSettingAdmin(admin.ModelAdmin[GroupSetting]):
     @admin.display(description="clients", ordering="clients_total")
     def client_count(self, group: GroupSetting) -> int:
         return int(getattr(group, "clients_total", 0))
-
-    @admin.display(description="state")
-    def state_label(self, group: GroupSetting) -> str:
-        return state_display(group)
-
-    @admin.display(description="settings")
-    def settings_json(self, group: GroupSetting) -> str:
-        return pretty_json(group.settings)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, "company") if obj is not None else fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -3,49 +3,32 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from clients.admin.clients import ACTIVITY_LABELS
+from clients.admin.common import ACTIVITY_LABELS
 from clients.models import Activity, LedgerEntry
-from config.admin import money
+from config.admin import IdListFilter, ReadOnlyMixin, money
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin[Any]):
     """A log that staff may read but never change."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def activity_label(type_id: int) -> str:
     return ACTIVITY_LABELS.get(type_id, f"type {type_id}")
 
 
-class ActivityTypeListFilter(admin.SimpleListFilter):
+class ActivityTypeListFilter(IdListFilter):
     """Activities by type, named; offers every type this server writes."""
 
     title = "activity"
     parameter_name = "type"
+    field_name = "activity_type_id"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
         return [(str(pk), label.capitalize()) for pk, label in ACTIVITY_LABELS.items()]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
-        value = self.value()
-        if value is None:
-            return queryset
-        if not (str(value).isascii() and str(value).isdigit()):
-            return queryset.none()
-        return queryset.filter(activity_type_id=int(value))
 
 
 @admin.register(Activity)
@@ -96,14 +79,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_select_related = ("client", "company")
     search_fields = ("notes", "client__name", "client__number")
     ordering = ("-created_at", "-pk")
-    fields = (
-        "created_at",
-        "client",
-        "company",
-        "adjustment_money",
-        "balance_money",
-        "notes",
-    )
+    fields = list_display
     readonly_fields = ("created_at", "adjustment_money", "balance_money")
 
     @admin.display(description="adjustment", ordering="adjustment")

@@ -4,18 +4,20 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import TooManyFilesSent
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clients.api.outputs import client_representation
+from clients.api import examples
+from clients.api.outputs import ClientSerializer, client_representation
 from clients.models import Client
-from clients.selectors import client_get, client_type_id, parse_includes
+from clients.selectors import client_get, client_type_id, clients_of, parse_includes
+from clients.services.clients import CLIENT_NOT_FOUND
 from clients.services.documents import client_documents_upload
-from config.api import examples
 from config.api.errors import NotFoundError
 from config.api.hashids import decode_id
 from config.api.pagination import queryset_page
@@ -23,21 +25,44 @@ from config.api.parsers import (
     ApiJSONParser,
     PhpFormParser,
 )
-from config.api.permissions import EntityPermission
+from config.api.permissions import EntityPermission, request_membership
+from config.api.schema import error_response
 from config.api.viewsets import CompanyScopedViewSet
+from documents.api import examples as document_examples
 from documents.api.filters import DocumentFilterSet
+from documents.api.parsers import UploadMultiPartParser, uploaded_files
 from documents.api.serializers import DocumentSerializer, UploadSerializer
-from documents.api.views import (
-    CLIENT_NOT_FOUND,
-    INCLUDE_PARAMETER,
-    UPLOAD_DESCRIPTION,
-    UPLOAD_RESPONSES,
-    UploadMultiPartParser,
-    _uploads,
-    visible_clients,
-)
 from documents.models import Document
 from documents.representation import document_representation
+
+UPLOAD_INCLUDE_PARAMETER = OpenApiParameter(
+    "include",
+    OpenApiTypes.STR,
+    description=(
+        "Comma list of extra relations of the client answered: activities, "
+        "group_settings, ledger, system_logs. An unknown name answers 400."
+    ),
+)
+
+UPLOAD_DESCRIPTION = (
+    "Multipart: files under `documents[]` (or `documents`, repeated), optional "
+    "`is_public` (default true). Each file needs an allowed extension (png, jpg, "
+    "pdf, txt, docx, xlsx, csv, zip… and `DOCUMENT_EXTRA_EXTENSIONS`), content "
+    "that matches it, and at most `DOCUMENT_MAX_UPLOAD_MB` (default 100). Answers "
+    "the client with its documents. Errors: 422 when any file is refused, and "
+    "then nothing is stored; 404 for an unknown client; 405 for a `_method` other "
+    "than PUT or POST."
+)
+UPLOAD_RESPONSES = {
+    200: ClientSerializer,
+    405: error_response("A `_method` other than PUT or POST."),
+}
+
+
+def visible_clients(request: Request) -> QuerySet[Client]:
+    """The company's clients the member may see (all with `view_client`)."""
+    membership = request_membership(request)
+    return clients_of(company=membership.company, membership=membership)
 
 
 class ClientDocumentsViewSet(CompanyScopedViewSet):
@@ -61,7 +86,7 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
         operation_id="clients_upload",
         summary="Upload documents to a client",
         description=UPLOAD_DESCRIPTION,
-        parameters=[INCLUDE_PARAMETER],
+        parameters=[UPLOAD_INCLUDE_PARAMETER],
         request={"multipart/form-data": UploadSerializer},
         responses=UPLOAD_RESPONSES,
         examples=examples.CLIENT_UPLOAD,
@@ -75,14 +100,14 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
             "(upstream's SDKs add `_method=PUT` or `_method=POST`). "
             f"{UPLOAD_DESCRIPTION}"
         ),
-        parameters=[INCLUDE_PARAMETER],
+        parameters=[UPLOAD_INCLUDE_PARAMETER],
         request={"multipart/form-data": UploadSerializer},
         responses=UPLOAD_RESPONSES,
         examples=examples.CLIENT_UPLOAD,
     )
     def upload(self, request: Request, id: str) -> Response:
         try:
-            uploads = _uploads(request.data)
+            uploads = uploaded_files(request.data)
         except TooManyFilesSent as exc:
             limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
             raise serializers.ValidationError(
@@ -123,7 +148,7 @@ class ClientDocumentsViewSet(CompanyScopedViewSet):
             "routes it); `name`, `type` and `sort` work as on `GET /documents`. "
             "Errors: 404 for an unknown client; 422 for a malformed filter."
         ),
-        examples=examples.DOCUMENT_LIST,
+        examples=document_examples.DOCUMENT_LIST,
         request=None,
         responses={200: DocumentSerializer(many=True)},
     )

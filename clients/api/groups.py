@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 
+from clients.api import examples
 from clients.api.filters import GroupSettingFilterSet
 from clients.api.inputs import GroupSettingInputSerializer
 from clients.api.openapi import ERRORS_422
@@ -17,7 +18,6 @@ from clients.services.groups import (
     group_setting_update,
     group_settings_change_state,
 )
-from config.api import examples
 from config.api.bulk import MAX_BULK_IDS, BulkMixin, BulkRun, BulkService
 from config.api.mixins import (
     CreateMixin,

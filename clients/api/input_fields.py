@@ -13,6 +13,7 @@ from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
 )
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,7 +23,7 @@ from clients.reference import is_country_id
 from clients.services.settings import SettingsInvalid, settings_clean
 from clients.services.tags import MAX_TAGS, tag_names_clean
 from config.api.field_spec import AnyField, FieldSpec, Kind
-from config.api.fields import HashidRelatedField
+from config.api.fields import FlagInputField, HashidRelatedField, StringInputField
 from contacts.validation import ContactInputSerializer, validate_contacts
 
 MAX_INTEGER = 2_147_483_647
@@ -32,14 +33,8 @@ def _label(field: AnyField) -> str:
     return (field.field_name or "value").replace("_", " ")
 
 
-class TextField(serializers.CharField):
-    """A string; null means `""` (strings are never null in this API)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
+class TextField(StringInputField):
+    """A string; null means `""`. Its messages name the field."""
 
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
@@ -62,11 +57,6 @@ class TextField(serializers.CharField):
                     ),
                 ),
             ]
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None:
-            return True, ""
-        return super().validate_empty_values(data)
 
 
 class OptionalIntegerField(serializers.IntegerField):
@@ -119,22 +109,43 @@ class CountryIdField(OptionalIntegerField):
         return value
 
 
-class FlagField(serializers.BooleanField):
-    """A boolean that also takes form spellings; `""` and null are false."""
+class NumericIdFieldExtension(OpenApiSerializerFieldExtension):
+    """Integer ids in bodies (`country_id`, `size_id`, `industry_id`…).
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
+    Answers show them as strings (`"840"`), and a client's own JSON must be
+    accepted back, so the request schema takes a string of digits (the canonical
+    form) or an integer.
+    """
+
+    target_class = OptionalIntegerField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        if isinstance(self.target, CountryIdField):
+            meaning = 'A country id (`countries` of `GET /statics`), e.g. "840"; '
+            meaning += "empty or null means the company's country."
+        else:
+            meaning = 'A numeric id, e.g. "2"; empty or null means none.'
+        return {
+            "oneOf": [
+                {"type": "string", "pattern": "^[0-9]*$"},
+                {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
+            ],
+            "description": (
+                f"{meaning} A string of digits, as answers show it; an integer "
+                "is accepted too."
+            ),
+        }
+
+
+class FlagField(FlagInputField):
+    """A boolean that also takes form spellings; `""` and null are false. Its
+    message names the field."""
 
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
         message = f"The {_label(self)} field must be true or false."
         self.error_messages["invalid"] = message
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None or data == "":
-            return True, False
-        return super().validate_empty_values(data)
 
 
 @extend_schema_field(
@@ -263,6 +274,16 @@ class CompanyRelatedField(HashidRelatedField):
 
 def string_field(max_length: int | None = 255, **kwargs: Any) -> TextField:
     return TextField(max_length=max_length, **kwargs)
+
+
+def required_text(label: str, **kwargs: Any) -> serializers.CharField:
+    """A string the body must have: missing, blank or null all get upstream's
+    `The <label> field is required.`"""
+    message = f"The {label} field is required."
+    messages = {"required": message, "blank": message, "null": message}
+    return serializers.CharField(
+        error_messages={**messages, **kwargs.pop("error_messages", {})}, **kwargs
+    )
 
 
 def input_field(field: FieldSpec) -> AnyField:

@@ -19,6 +19,7 @@ from clients.api.input_fields import (
     TagsField,
     TextField,
     input_field,
+    required_text,
     string_field,
 )
 from clients.fields import BULK_UPDATE_COLUMNS, FIELDS_BY_KEY, INPUT_FIELDS
@@ -31,7 +32,7 @@ from clients.reference import (
 )
 from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN
 from clients.services.groups import group_name_clean
-from clients.services.verbs import STATUSES
+from clients.services.verbs import INVALID_OWNER, INVALID_STATUS, STATUSES
 from companies.models import Company
 from config.api.field_spec import AnyField, Kind
 from config.api.hashids import decode_id
@@ -260,20 +261,16 @@ class ClientTagsInputSerializer(serializers.Serializer[Any]):
 class ClientOwnerInputSerializer(serializers.Serializer[Any]):
     """`POST /clients/{id}/owner`: the contact that becomes the primary one."""
 
-    contact_id = serializers.CharField(
-        error_messages={
-            "required": "The contact id field is required.",
-            "blank": "The contact id field is required.",
-            "null": "The contact id field is required.",
-            "invalid": "The selected contact id is invalid.",
-        },
+    contact_id = required_text(
+        "contact id",
+        error_messages={"invalid": INVALID_OWNER},
         help_text="The hashed id of one of this client's live contacts.",
     )
 
     def validate_contact_id(self, value: str) -> int:
         pk = decode_id(value)
         if pk is None:
-            raise serializers.ValidationError("The selected contact id is invalid.")
+            raise serializers.ValidationError(INVALID_OWNER)
         return pk
 
 
@@ -281,21 +278,15 @@ class ClientOwnerInputSerializer(serializers.Serializer[Any]):
 class ClientStatusInputSerializer(serializers.Serializer[Any]):
     """`POST /clients/{id}/status`: `active` or `archived`."""
 
-    status = serializers.CharField(
-        error_messages={
-            "required": "The status field is required.",
-            "blank": "The status field is required.",
-            "null": "The status field is required.",
-        },
+    status = required_text(
+        "status",
         help_text="`active` restores an archived client, `archived` archives it.",
     )
 
     def validate_status(self, value: str) -> str:
         status = value.strip().lower()
         if status not in STATUSES:
-            raise serializers.ValidationError(
-                "The selected status is invalid; use active or archived."
-            )
+            raise serializers.ValidationError(INVALID_STATUS)
         return status
 
 

@@ -16,7 +16,8 @@ from clients.api.openapi import INCLUDE_PARAMETER
 from clients.api.outputs import ClientSerializer, client_representation
 from clients.models import Client
 from clients.selectors import client_get, parse_includes
-from clients.services.merge import NOT_FOUND_MESSAGE, SAME_CLIENT_MESSAGE, client_merge
+from clients.services.clients import CLIENT_NOT_FOUND
+from clients.services.merge import SAME_CLIENT_MESSAGE, client_merge
 from clients.services.purge import client_purge
 from config.api.errors import ApiError
 from config.api.hashids import decode_id
@@ -63,7 +64,7 @@ class ClientGatedViewSet(CompanyScopedViewSet):
     """Purge and merge a company's clients: admins/owners, with their password."""
 
     permission_classes = [IsAuthenticated, PasswordProtected]
-    not_found_message = NOT_FOUND_MESSAGE
+    not_found_message = CLIENT_NOT_FOUND
 
     def get_queryset(self) -> QuerySet[Client]:
         queryset: QuerySet[Client] = Client.objects.filter(company=self.company)
@@ -135,7 +136,7 @@ class ClientGatedViewSet(CompanyScopedViewSet):
         """The client to merge away: unknown or another company's is a 400."""
         merged = self.get_queryset().filter(pk=pk).first() if pk is not None else None
         if merged is None:
-            raise ApiError(NOT_FOUND_MESSAGE)
+            raise ApiError(CLIENT_NOT_FOUND)
         return merged
 
 

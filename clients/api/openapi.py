@@ -1,6 +1,8 @@
 """The OpenAPI documentation of `/api/v1/clients` (`CLIENT_OPERATIONS`, applied by
 `clients.api.views.ClientViewSet`), kept apart so the viewset reads as code."""
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -10,6 +12,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from clients.api import examples
 from clients.api.inputs import (
     BulkActionSerializer,
     ClientInputSerializer,
@@ -19,7 +22,6 @@ from clients.api.inputs import (
 )
 from clients.api.outputs import ClientSerializer
 from clients.fields import BULK_UPDATE_COLUMNS
-from config.api import examples
 from config.api.bulk import INVALID_IDS, MAX_BULK_IDS
 
 INCLUDE_PARAMETER = OpenApiParameter(
@@ -97,6 +99,19 @@ BulkRequest = inline_serializer(
     },
 )
 
+
+def _answers_a_client(**documentation: Any) -> Any:
+    """An operation that answers one client, its relations chosen by `include`."""
+    return extend_schema(
+        parameters=[INCLUDE_PARAMETER], responses=ClientSerializer, **documentation
+    )
+
+
+def _writes_a_client(**documentation: Any) -> Any:
+    """An operation that writes a client from `ClientInputSerializer`'s keys."""
+    return _answers_a_client(request=ClientInputSerializer, **documentation)
+
+
 CLIENT_OPERATIONS = {
     "list": extend_schema(
         summary="List clients",
@@ -114,29 +129,25 @@ CLIENT_OPERATIONS = {
         responses=ClientSerializer(many=True),
         examples=examples.CLIENT_LIST,
     ),
-    "retrieve": extend_schema(
+    "retrieve": _answers_a_client(
         summary="Show a client",
         description=(
             "One client with its contacts and documents, also when archived or "
             "deleted. Errors: 404 `Client not found` for an id that does not "
             "decode, does not exist or is another company's (the same answer)."
         ),
-        parameters=[INCLUDE_PARAMETER],
-        responses=ClientSerializer,
         examples=examples.CLIENT_SHOW,
     ),
-    "edit": extend_schema(
+    "edit": _answers_a_client(
         operation_id="clients_edit",
         summary="Show a client (edit alias)",
         description=(
             "The same answer as `GET /clients/{id}`, under upstream's edit route. "
             "Errors: 404 for an unknown id."
         ),
-        parameters=[INCLUDE_PARAMETER],
-        responses=ClientSerializer,
         examples=examples.CLIENT_SHOW,
     ),
-    "create": extend_schema(
+    "create": _writes_a_client(
         summary="Create a client",
         description=(
             "Answers 200 (as upstream does) with the client and a `Location` "
@@ -148,28 +159,19 @@ CLIENT_OPERATIONS = {
             "country, `contacts.0.email` invalid or repeated, a weak contact "
             "password, a mistyped setting); 400 for a body that is not an object."
         ),
-        parameters=[INCLUDE_PARAMETER],
-        request=ClientInputSerializer,
-        responses=ClientSerializer,
         examples=examples.CLIENT_CREATE,
     ),
-    "update": extend_schema(
+    "update": _writes_a_client(
         summary="Update a client",
         description=CLIENT_UPDATE_DESCRIPTION,
-        parameters=[INCLUDE_PARAMETER],
-        request=ClientInputSerializer,
-        responses=ClientSerializer,
         examples=examples.CLIENT_UPDATE,
     ),
-    "partial_update": extend_schema(
+    "partial_update": _writes_a_client(
         summary="Update a client (PATCH)",
         description=f"The same as `PUT`. {CLIENT_UPDATE_DESCRIPTION}",
-        parameters=[INCLUDE_PARAMETER],
-        request=ClientInputSerializer,
-        responses=ClientSerializer,
         examples=examples.CLIENT_UPDATE,
     ),
-    "destroy": extend_schema(
+    "destroy": _answers_a_client(
         summary="Delete a client",
         description=(
             "Marks the client deleted (`is_deleted` true, `archived_at` set) and "
@@ -177,10 +179,8 @@ CLIENT_OPERATIONS = {
             "Deleting twice changes nothing. To remove a client for good, purge "
             "it. Errors: 404 for an unknown id; 403 when the user may not edit it."
         ),
-        parameters=[INCLUDE_PARAMETER],
-        responses=ClientSerializer,
     ),
-    "blank": extend_schema(
+    "blank": _answers_a_client(
         operation_id="clients_blank",
         summary="A blank client",
         description=(
@@ -188,8 +188,6 @@ CLIENT_OPERATIONS = {
             "company's country and currency, a fresh `client_hash`), for a form "
             "to start from. Errors: 403 without `create_client`."
         ),
-        parameters=[INCLUDE_PARAMETER],
-        responses=ClientSerializer,
     ),
     "bulk": extend_schema(
         operation_id="clients_bulk",
@@ -218,7 +216,7 @@ CLIENT_OPERATIONS = {
         responses=ClientSerializer(many=True),
         examples=examples.CLIENT_BULK,
     ),
-    "tags": extend_schema(
+    "tags": _answers_a_client(
         operation_id="clients_tags",
         summary="Replace a client's tags",
         description=(
@@ -229,12 +227,10 @@ CLIENT_OPERATIONS = {
             f"deleted client; {ERRORS_422} (`tags`: not an array, an empty or "
             "longer than 100 characters tag, more than 100 tags)."
         ),
-        parameters=[INCLUDE_PARAMETER],
         request=ClientTagsInputSerializer,
-        responses=ClientSerializer,
         examples=examples.CLIENT_TAGS,
     ),
-    "owner": extend_schema(
+    "owner": _answers_a_client(
         operation_id="clients_owner",
         summary="Make a contact the client's primary contact",
         description=(
@@ -244,11 +240,9 @@ CLIENT_OPERATIONS = {
             "an unknown client; 400 for a deleted client; 422 keyed `contact_id` "
             "for a contact that is not a live one of this client."
         ),
-        parameters=[INCLUDE_PARAMETER],
         request=ClientOwnerInputSerializer,
-        responses=ClientSerializer,
     ),
-    "status": extend_schema(
+    "status": _answers_a_client(
         operation_id="clients_status",
         summary="Archive or restore a client",
         description=(
@@ -258,9 +252,7 @@ CLIENT_OPERATIONS = {
             "update body does the same. Errors: 404 for an unknown id; 400 for a "
             "deleted client (restore it with the bulk action); 422 keyed `status`."
         ),
-        parameters=[INCLUDE_PARAMETER],
         request=ClientStatusInputSerializer,
-        responses=ClientSerializer,
         examples=examples.CLIENT_STATUS,
     ),
 }

@@ -2,10 +2,11 @@
 over prefetched instances (list pages render thousands of clients); the DRF
 serializers at the end only describe them in the OpenAPI schema."""
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
@@ -66,31 +67,27 @@ def ledger_representation(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
-def _prefetched(client: Client, attr: str) -> list[Any] | None:
+def _related(client: Client, attr: str, read: Callable[[], QuerySet[Any]]) -> list[Any]:
+    """The rows the selector attached under `attr`, or `read()` now; none for an
+    unsaved client."""
+    if client.pk is None:
+        return []
     rows = getattr(client, attr, None)
-    return rows if isinstance(rows, list) else None
+    return rows if isinstance(rows, list) else list(read())
 
 
 def live_contacts(client: Client) -> list[Any]:
     """The client's non-deleted contacts, primary first (prefetched or read now)."""
-    if client.pk is None:
-        return []
-    rows = _prefetched(client, CONTACTS_ATTR)
-    if rows is None:
-        rows = list(
-            client.contacts.filter(is_deleted=False).order_by("-is_primary", "id")
-        )
-    return rows
+    return _related(
+        client,
+        CONTACTS_ATTR,
+        lambda: client.contacts.filter(is_deleted=False).order_by("-is_primary", "id"),
+    )
 
 
 def client_documents(client: Client) -> list[Any]:
     """The client's documents by id (prefetched or read now)."""
-    if client.pk is None:
-        return []
-    rows = _prefetched(client, DOCUMENTS_ATTR)
-    if rows is None:
-        rows = list(client.documents.order_by("id"))
-    return rows
+    return _related(client, DOCUMENTS_ATTR, lambda: client.documents.order_by("id"))
 
 
 def client_tags(client: Client) -> list[str]:
@@ -109,22 +106,18 @@ def client_tags(client: Client) -> list[str]:
 
 def recent_activities(client: Client) -> list[Activity]:
     """The 50 newest activities (read by `clients.selectors`, else read now)."""
-    if client.pk is None:
-        return []
-    rows = _prefetched(client, ACTIVITIES_ATTR)
-    if rows is None:
-        rows = list(client.activities.order_by("-created_at", "-id")[:50])
-    return rows
+    return _related(
+        client,
+        ACTIVITIES_ATTR,
+        lambda: client.activities.order_by("-created_at", "-id")[:50],
+    )
 
 
 def ledger_newest_first(client: Client) -> list[LedgerEntry]:
     """The client's ledger, newest first (prefetched or read now)."""
-    if client.pk is None:
-        return []
-    rows = _prefetched(client, LEDGER_ATTR)
-    if rows is None:
-        rows = list(client.ledger.order_by("-created_at", "-id"))
-    return rows
+    return _related(
+        client, LEDGER_ATTR, lambda: client.ledger.order_by("-created_at", "-id")
+    )
 
 
 tags_spec = FIELDS_BY_KEY["tags"]

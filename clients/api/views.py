@@ -33,13 +33,13 @@ from clients.selectors import (
     parse_includes,
 )
 from clients.services.bulk import (
-    clients_archive,
+    CLIENT_STATE_CHANGES,
     clients_assign_group,
     clients_bulk_update,
-    clients_delete,
-    clients_restore,
+    clients_change_state,
 )
 from clients.services.clients import (
+    CLIENT_NOT_FOUND,
     DELETED_CLIENT_MESSAGE,
     client_create,
     client_delete,
@@ -65,11 +65,17 @@ from config.api.mixins import (
 )
 from config.api.pagination import AnyPage, PageWindow
 
+
+def state_service(action: str) -> BulkService:
+    """The bulk service of a state action (archive, restore, delete)."""
+    return lambda rows, run: clients_change_state(
+        clients_queryset=rows, user=run.user, action=action
+    )
+
+
 # The set-based client writes of `POST /clients/bulk`, by action name.
 BULK_SERVICES: dict[str, BulkService] = {
-    "archive": lambda rows, run: clients_archive(clients_queryset=rows, user=run.user),
-    "restore": lambda rows, run: clients_restore(clients_queryset=rows, user=run.user),
-    "delete": lambda rows, run: clients_delete(clients_queryset=rows, user=run.user),
+    **{action: state_service(action) for action in CLIENT_STATE_CHANGES},
     "assign_group": lambda rows, run: clients_assign_group(
         clients_queryset=rows, user=run.user, group=run.options["group_settings"]
     ),
@@ -96,7 +102,7 @@ class ClientViewSet(
 
     model = Client
     permission_entity = "client"
-    not_found_message = "Client not found"
+    not_found_message = CLIENT_NOT_FOUND
     deleted_message = DELETED_CLIENT_MESSAGE
     serializer_class = ClientSerializer  # the schema's; `represent` renders
     filterset_class = ClientFilterSet

@@ -18,7 +18,8 @@ ACTIVITY_NOTES = {
 }
 
 
-def _user_id(user: AbstractBaseUser | None) -> int | None:
+def user_id_of(user: AbstractBaseUser | None) -> int | None:
+    """The id recorded as who wrote a row: the user's, or none (a command)."""
     return user.pk if user is not None and user.pk is not None else None
 
 
@@ -33,7 +34,7 @@ def activity_record(
     activity: Activity = Activity.objects.create(
         company_id=client.company_id,
         client=client,
-        user_id=_user_id(user),
+        user_id=user_id_of(user),
         activity_type_id=activity_type_id,
         notes=ACTIVITY_NOTES.get(activity_type_id, "") if notes is None else notes,
     )
@@ -80,7 +81,7 @@ def activities_record_bulk(
                 f"FROM {quote(Client._meta.db_table)} "
                 f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(batch))}) "
                 f"ORDER BY {quote('id')}",
-                [_user_id(user), activity_type_id, text, now, now, *batch],
+                [user_id_of(user), activity_type_id, text, now, now, *batch],
             )
     return len(client_ids)
 

@@ -2,6 +2,7 @@
 number of queries whatever the number of clients."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -41,63 +42,58 @@ def _lock(clients_queryset: QuerySet[Client], condition: Q | None = None) -> lis
     return list(rows.values_list("pk", flat=True))
 
 
-def _change_state(
-    *,
+def _set_columns(
     clients_queryset: QuerySet[Client],
     user: AbstractBaseUser | None,
-    condition: Q,
-    change: Callable[[SoftStateQuerySet[Any]], int],
-    activity_type_id: int,
+    values: dict[str, Any],
+    condition: Q | None = None,
 ) -> int:
-    """Lock the clients of the set that `condition` selects, apply the set-based
-    `change` to them and log one activity each; returns how many changed."""
+    """Lock the clients of the set that `condition` selects, set `values` on them
+    in one query and log an update for each; returns how many changed."""
     pks = _lock(clients_queryset, condition)
     if pks:
-        change(Client.objects.filter(pk__in=pks))
+        Client.objects.filter(pk__in=pks).update(**values, updated_at=timezone.now())
     return activities_record_bulk(
-        client_ids=pks, user=user, activity_type_id=activity_type_id
+        client_ids=pks, user=user, activity_type_id=Activity.UPDATE_CLIENT
     )
 
 
-@transaction.atomic
-def clients_archive(
-    *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None
-) -> int:
-    """Archive the active clients of the set; returns how many changed."""
-    return _change_state(
-        clients_queryset=clients_queryset,
-        user=user,
-        condition=ACTIVE,
-        change=SoftStateQuerySet.archive,
-        activity_type_id=Activity.ARCHIVE_CLIENT,
-    )
+@dataclass(frozen=True)
+class StateChange:
+    """A bulk state action: the clients of the set it changes, the set-based
+    change, and the activity each changed client logs."""
+
+    condition: Q
+    change: Callable[[SoftStateQuerySet[Any]], int]
+    activity_type_id: int
+
+
+# archive: the active clients; restore: the archived and deleted ones; delete
+# (soft): those not deleted yet.
+CLIENT_STATE_CHANGES: dict[str, StateChange] = {
+    "archive": StateChange(ACTIVE, SoftStateQuerySet.archive, Activity.ARCHIVE_CLIENT),
+    "restore": StateChange(
+        NOT_ACTIVE, SoftStateQuerySet.restore, Activity.RESTORE_CLIENT
+    ),
+    "delete": StateChange(
+        NOT_DELETED, SoftStateQuerySet.soft_delete, Activity.DELETE_CLIENT
+    ),
+}
 
 
 @transaction.atomic
-def clients_restore(
-    *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None
+def clients_change_state(
+    *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None, action: str
 ) -> int:
-    """Make the archived and deleted clients of the set active again."""
-    return _change_state(
-        clients_queryset=clients_queryset,
-        user=user,
-        condition=NOT_ACTIVE,
-        change=SoftStateQuerySet.restore,
-        activity_type_id=Activity.RESTORE_CLIENT,
-    )
-
-
-@transaction.atomic
-def clients_delete(
-    *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None
-) -> int:
-    """Soft-delete the clients of the set that are not deleted yet."""
-    return _change_state(
-        clients_queryset=clients_queryset,
-        user=user,
-        condition=NOT_DELETED,
-        change=SoftStateQuerySet.soft_delete,
-        activity_type_id=Activity.DELETE_CLIENT,
+    """Archive, restore or soft-delete (`action`, see `CLIENT_STATE_CHANGES`) the
+    clients of the set: lock those the action changes, change them in one query
+    and log one activity each; returns how many changed."""
+    state_change = CLIENT_STATE_CHANGES[action]
+    pks = _lock(clients_queryset, state_change.condition)
+    if pks:
+        state_change.change(Client.objects.filter(pk__in=pks))
+    return activities_record_bulk(
+        client_ids=pks, user=user, activity_type_id=state_change.activity_type_id
     )
 
 
@@ -109,13 +105,11 @@ def clients_assign_group(
     group: GroupSetting,
 ) -> int:
     """Put every client of the set into `group` (one of their company's)."""
-    pks = _lock(clients_queryset, Q(company_id=group.company_id))
-    if pks:
-        Client.objects.filter(pk__in=pks).update(
-            group_settings=group, updated_at=timezone.now()
-        )
-    return activities_record_bulk(
-        client_ids=pks, user=user, activity_type_id=Activity.UPDATE_CLIENT
+    return _set_columns(
+        clients_queryset,
+        user,
+        {"group_settings": group},
+        Q(company_id=group.company_id),
     )
 
 
@@ -130,11 +124,4 @@ def clients_bulk_update(
     """Set one column (`BULK_UPDATE_COLUMNS`) to a validated value on the set."""
     if column not in BULK_UPDATE_COLUMNS:
         raise ValueError(f"{column} can't be bulk updated")
-    pks = _lock(clients_queryset)
-    if pks:
-        Client.objects.filter(pk__in=pks).update(
-            **{column: value, "updated_at": timezone.now()}
-        )
-    return activities_record_bulk(
-        client_ids=pks, user=user, activity_type_id=Activity.UPDATE_CLIENT
-    )
+    return _set_columns(clients_queryset, user, {column: value})

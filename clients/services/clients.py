@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from clients.fields import SET_AS_SENT
 from clients.models import Activity, Client
 from clients.reference import as_country
-from clients.services.activities import _user_id, activity_record
-from clients.services.bulk import clients_archive, clients_delete, clients_restore
+from clients.services.activities import activity_record, user_id_of
+from clients.services.bulk import clients_change_state
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
 from clients.services.tags import client_tags_set
@@ -25,6 +25,7 @@ from companies.models import Company
 from config.errors import Refusal
 from contacts.services import contacts_sync
 
+CLIENT_NOT_FOUND = "Client not found"
 DELETED_CLIENT_MESSAGE = (
     "Record is deleted and cannot be edited. Restore the record to enable editing"
 )
@@ -58,8 +59,11 @@ def _tags_and_state(
     if "tags" in data:
         client_tags_set(client=client, names=data["tags"])
     if "active" in data:
-        change = clients_restore if data["active"] else clients_archive
-        change(clients_queryset=Client.objects.filter(pk=client.pk), user=user)
+        clients_change_state(
+            clients_queryset=Client.objects.filter(pk=client.pk),
+            user=user,
+            action="restore" if data["active"] else "archive",
+        )
 
 
 def _save(client: Client, **kwargs: Any) -> None:
@@ -78,6 +82,37 @@ def _save(client: Client, **kwargs: Any) -> None:
         raise
 
 
+def _store(
+    client: Client,
+    *,
+    data: Mapping[str, Any],
+    user: AbstractBaseUser | None,
+    creating: bool,
+) -> None:
+    """Save the client, sync the contacts sent, log its creation or update, then
+    set the tags and state sent."""
+    _save(client)
+    contacts_sync(
+        client=client, contacts=data.get("contacts"), user=user, creating=creating
+    )
+    activity = Activity.CREATE_CLIENT if creating else Activity.UPDATE_CLIENT
+    activity_record(client=client, user=user, activity_type_id=activity)
+    _tags_and_state(client, data, user)
+
+
+def client_locked_live(client: Client) -> Client:
+    """The client re-read with its company, its row locked until the transaction
+    ends; a deleted client can't be edited (a 400 Refusal)."""
+    locked: Client = (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("company")
+        .get(pk=client.pk)
+    )
+    if locked.is_deleted:
+        raise Refusal(DELETED_CLIENT_MESSAGE, 400)
+    return locked
+
+
 @transaction.atomic
 def client_create(
     *, company: Company, user: AbstractBaseUser | None, data: Mapping[str, Any]
@@ -87,7 +122,7 @@ def client_create(
     The country defaults to the company's, the settings start from upstream's
     client defaults, and a missing or blank number is taken from the counter.
     """
-    client = Client(company=company, user_id=_user_id(user))
+    client = Client(company=company, user_id=user_id_of(user))
     _apply(client, data, company)
     if client.country_id is None:
         client.country_id = _company_country(company)
@@ -96,12 +131,7 @@ def client_create(
     )
     if not client.number:
         client.number = client_number_take(company=company, client=client)
-    _save(client)
-    contacts_sync(
-        client=client, contacts=data.get("contacts"), user=user, creating=True
-    )
-    activity_record(client=client, user=user, activity_type_id=Activity.CREATE_CLIENT)
-    _tags_and_state(client, data, user)
+    _store(client, data=data, user=user, creating=True)
     return client
 
 
@@ -117,30 +147,19 @@ def client_update(
     contacts and tags are synced under the lock. `active` (Paymo's) archives or
     restores it after the update, as the bulk actions do.
     """
-    locked: Client = (
-        Client.objects.select_for_update(of=("self",))
-        .select_related("company")
-        .get(pk=client.pk)
-    )
-    if locked.is_deleted:
-        raise Refusal(DELETED_CLIENT_MESSAGE, 400)
+    locked = client_locked_live(client)
     company = locked.company
     _apply(locked, data, company)
     if "settings" in data:
         locked.settings = settings_merge(locked.settings, data["settings"] or {})
     if "number" in data and not locked.number:
         locked.number = client_number_take(company=company, client=locked)
-    _save(locked)
-    contacts_sync(
-        client=locked, contacts=data.get("contacts"), user=user, creating=False
-    )
-    activity_record(client=locked, user=user, activity_type_id=Activity.UPDATE_CLIENT)
-    _tags_and_state(locked, data, user)
+    _store(locked, data=data, user=user, creating=False)
     return locked
 
 
 def client_delete(*, client: Client, user: AbstractBaseUser | None) -> int:
     """Soft-delete one client; deleting a deleted client changes nothing (0)."""
-    return clients_delete(
-        clients_queryset=Client.objects.filter(pk=client.pk), user=user
+    return clients_change_state(
+        clients_queryset=Client.objects.filter(pk=client.pk), user=user, action="delete"
     )

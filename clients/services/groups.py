@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils.html import strip_tags
 
 from clients.models import GROUP_NAME_TAKEN, GroupSetting
-from clients.services.activities import _user_id
+from clients.services.activities import user_id_of
 from clients.services.clients import DELETED_CLIENT_MESSAGE
 from clients.services.settings import settings_merge
 from companies.models import Company
@@ -77,7 +77,7 @@ def group_setting_create(
     `settings`)."""
     group = GroupSetting(
         company=company,
-        user_id=_user_id(user),
+        user_id=user_id_of(user),
         name=data["name"],
         settings=settings_merge({}, data.get("settings") or {}),
     )

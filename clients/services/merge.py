@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from clients.models import Activity, Client, ClientTag, LedgerEntry, display_name
 from clients.services.activities import activities_move, activity_record
+from clients.services.clients import CLIENT_NOT_FOUND
 from config.db import NOT_DELETED
 from config.errors import NotFound, Refusal
 from contacts.models import ClientContact
 from documents.services import documents_move
 
 SAME_CLIENT_MESSAGE = "Attempting to merge the same client is not possible."
-NOT_FOUND_MESSAGE = "Client not found"
 
 
 def client_display_name(client: Client) -> str:
@@ -90,9 +90,9 @@ def _locked_pair(*, primary: Client, merged: Client) -> tuple[Client, Client]:
         .order_by("pk")
     }
     if primary.pk not in rows:
-        raise NotFound(NOT_FOUND_MESSAGE)
+        raise NotFound(CLIENT_NOT_FOUND)
     if merged.pk not in rows:
-        raise Refusal(NOT_FOUND_MESSAGE)
+        raise Refusal(CLIENT_NOT_FOUND)
     return rows[primary.pk], rows[merged.pk]
 
 

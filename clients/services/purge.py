@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from clients.models import Client
 from clients.services.bulk import clients_to_lock
+from clients.services.clients import CLIENT_NOT_FOUND
 from companies.models import Company
 from config.db import DELETED
 from config.errors import NotFound
@@ -30,7 +31,6 @@ from documents.services import (
 
 logger = logging.getLogger("clients")
 
-NOT_FOUND_MESSAGE = "Client not found"
 DEFAULT_BATCH_SIZE = 500
 
 
@@ -95,7 +95,7 @@ def client_purge(*, client: Client, user: AbstractBaseUser | None) -> None:
         user=user,
     )
     if not purged.clients:
-        raise NotFound(NOT_FOUND_MESSAGE)
+        raise NotFound(CLIENT_NOT_FOUND)
 
 
 def clients_deleted_before(

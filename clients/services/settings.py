@@ -75,8 +75,19 @@ RULES: Mapping[str, Rule] = {row["key"]: _rule(row) for row in SETTINGS_CASTS}
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 MAX_INTEGER = 2**63 - 1
 _FLOAT_PREFIX = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_TRUE = frozenset({"true", "1", "yes", "on"})
-_FALSE = frozenset({"false", "0", "no", "off"})
+TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "off"})
+
+
+def boolean_word(text: str) -> bool | None:
+    """What a yes/no word means (any case, spaces around it ignored); None for
+    anything else."""
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
 
 
 class SettingsInvalid(Exception):
@@ -133,12 +144,8 @@ def _as_bool(value: object) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
+    if isinstance(value, str) and (meaning := boolean_word(value)) is not None:
+        return meaning
     raise _Invalid
 
 

@@ -15,22 +15,14 @@ from django.utils import timezone
 
 from clients.models import Activity, Client
 from clients.services.activities import activity_record
-from clients.services.bulk import clients_archive, clients_restore
-from clients.services.clients import DELETED_CLIENT_MESSAGE
+from clients.services.bulk import clients_change_state
+from clients.services.clients import client_locked_live
 from clients.services.tags import client_tags_set, tag_notes
-from config.errors import Refusal
 from contacts.models import ClientContact
 
 STATUSES = ("active", "archived")
 INVALID_OWNER = "The selected contact id is invalid."
-
-
-def _locked_live(client: Client) -> Client:
-    """The client, locked until the transaction ends; 400 when deleted."""
-    locked: Client = Client.objects.select_for_update(of=("self",)).get(pk=client.pk)
-    if locked.is_deleted:
-        raise Refusal(DELETED_CLIENT_MESSAGE, 400)
-    return locked
+INVALID_STATUS = "The selected status is invalid; use active or archived."
 
 
 @transaction.atomic
@@ -38,7 +30,7 @@ def client_tags_replace(
     *, client: Client, user: AbstractBaseUser | None, names: Sequence[str]
 ) -> Client:
     """The client's tags become `names` (`[]` clears them)."""
-    locked = _locked_live(client)
+    locked = client_locked_live(client)
     client_tags_set(client=locked, names=names)
     Client.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     activity_record(
@@ -57,7 +49,7 @@ def client_owner_set(
     """Make the live contact `contact_id` of this client its primary contact;
     the previous primary no longer is. Another client's (or company's) contact,
     a deleted one or an unknown id is a 422 keyed `contact_id`."""
-    locked = _locked_live(client)
+    locked = client_locked_live(client)
     contacts = ClientContact.objects.filter(client_id=locked.pk)
     owner = None
     if contact_id is not None:
@@ -90,13 +82,11 @@ def client_status_set(
     (the bulk archive and restore, with their activity); the same status again
     changes nothing."""
     if status not in STATUSES:
-        raise ValidationError(
-            {"status": ["The selected status is invalid; use active or archived."]}
-        )
-    locked = _locked_live(client)
-    one = Client.objects.filter(pk=locked.pk)
-    if status == "archived":
-        clients_archive(clients_queryset=one, user=user)
-    else:
-        clients_restore(clients_queryset=one, user=user)
+        raise ValidationError({"status": [INVALID_STATUS]})
+    locked = client_locked_live(client)
+    clients_change_state(
+        clients_queryset=Client.objects.filter(pk=locked.pk),
+        user=user,
+        action="archive" if status == "archived" else "restore",
+    )
     return locked

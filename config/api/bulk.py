@@ -65,8 +65,9 @@ def bulk_ids(raw: Any) -> list[str]:
     return raw
 
 
-def _list_field() -> serializers.ListField:
-    field = serializers.ListField(
+def bulk_ids_field() -> serializers.ListField:
+    """The `ids` of a bulk request: 1 to `MAX_BULK_IDS` strings."""
+    return serializers.ListField(
         child=serializers.CharField(allow_blank=True),
         allow_empty=False,
         max_length=MAX_BULK_IDS,
@@ -76,6 +77,10 @@ def _list_field() -> serializers.ListField:
             "max_length": f"The ids must not have more than {MAX_BULK_IDS} items.",
         },
     )
+
+
+def _list_field() -> serializers.ListField:
+    field = bulk_ids_field()
     field.bind("ids", serializers.Serializer())
     return field
 

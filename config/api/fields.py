@@ -1,4 +1,5 @@
-"""Serializer fields for the API's conventions: hashed ids and unix times."""
+"""Serializer fields for the API's conventions: hashed ids, unix times, strings
+that are never null and flags that take form spellings."""
 
 from datetime import datetime
 from typing import Any
@@ -55,3 +56,33 @@ class HashidRelatedField(serializers.RelatedField[Model, Any, Any]):
 
     def use_pk_only_optimization(self) -> bool:
         return True
+
+
+class StringInputField(serializers.CharField):
+    """A string input, optional; null means `""` (strings are never null in this
+    API)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+
+class FlagInputField(serializers.BooleanField):
+    """A boolean input, optional, that also takes form spellings; `""` and null are
+    false."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None or data == "":
+            return True, False
+        return super().validate_empty_values(data)

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
-    OpenApiSerializerFieldExtension,
 )
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -96,37 +95,6 @@ def error_response(description: str) -> OpenApiResponse:
     return OpenApiResponse(
         {"$ref": "#/components/schemas/Error"}, description=description
     )
-
-
-class NumericIdFieldExtension(OpenApiSerializerFieldExtension):
-    """Integer ids in bodies (`country_id`, `size_id`, `industry_id`…).
-
-    Answers show them as strings (`"840"`), and a client's own JSON must be
-    accepted back, so the request schema takes a string of digits (the canonical
-    form) or an integer.
-    """
-
-    target_class = "clients.api.input_fields.OptionalIntegerField"
-    match_subclasses = True
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
-        from clients.api.input_fields import MAX_INTEGER, CountryIdField
-
-        if isinstance(self.target, CountryIdField):
-            meaning = 'A country id (`countries` of `GET /statics`), e.g. "840"; '
-            meaning += "empty or null means the company's country."
-        else:
-            meaning = 'A numeric id, e.g. "2"; empty or null means none.'
-        return {
-            "oneOf": [
-                {"type": "string", "pattern": "^[0-9]*$"},
-                {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
-            ],
-            "description": (
-                f"{meaning} A string of digits, as answers show it; an integer "
-                "is accepted too."
-            ),
-        }
 
 
 RATE_LIMIT_HEADERS = [

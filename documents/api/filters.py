@@ -4,10 +4,9 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, OrderBy, QuerySet
 
-from clients.models import Client
+from clients.selectors import client_type_id
 from config.api.filters import ApiFilterSet, HashidFilter, Ordering, parse_sort
 from documents.models import Document
 
@@ -35,7 +34,7 @@ class ClientIdFilter(HashidFilter):
         if value in ("", None):
             return qs
         narrowed: QuerySet[Any] = super().filter(qs, value)
-        return narrowed.filter(owner_type=ContentType.objects.get_for_model(Client))
+        return narrowed.filter(owner_type_id=client_type_id())
 
 
 class DocumentFilterSet(ApiFilterSet):

@@ -1,10 +1,11 @@
-"""Document output (API.md §4) and the input of `PUT /documents/{id}`."""
+"""Document output and the input of `PUT /documents/{id}`."""
 
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from config.api.bulk import bulk_ids_field
 from config.api.hashids import decode_id
 from documents.models import Document
 from documents.representation import document_representation
@@ -17,7 +18,7 @@ from documents.representation import document_representation
     )
 )
 class DocumentSerializer(serializers.Serializer[Document]):
-    """The Document object of API.md §4 (rendered by `document_representation`)."""
+    """The Document object (rendered by `document_representation`)."""
 
     id = serializers.CharField(read_only=True)
     user_id = serializers.CharField(read_only=True)
@@ -45,7 +46,8 @@ class DocumentSerializer(serializers.Serializer[Document]):
 
 
 class LenientBooleanField(serializers.BooleanField):
-    """true/false, 1/0, "1"/"0", and "" as false (API.md §2)."""
+    """true/false, 1/0, "1"/"0", and "" as false (as form-encoded PHP clients send
+    an unchecked box)."""
 
     def to_internal_value(self, data: Any) -> bool:
         if data == "":
@@ -81,7 +83,6 @@ class DocumentUpdateSerializer(serializers.Serializer[Any]):
     is_public = LenientBooleanField(required=False)
 
 
-MAX_BULK_IDS = 5000
 BULK_ACTION_NAMES = ("delete", "archive", "restore")
 
 
@@ -95,16 +96,7 @@ class DocumentBulkSerializer(serializers.Serializer[Any]):
         choices=BULK_ACTION_NAMES,
         error_messages={"invalid_choice": "The selected action is invalid."},
     )
-    ids = serializers.ListField(
-        child=serializers.CharField(allow_blank=True),
-        allow_empty=False,
-        max_length=MAX_BULK_IDS,
-        error_messages={
-            "empty": "The ids field is required.",
-            "not_a_list": "The ids must be an array.",
-            "max_length": f"The ids must not have more than {MAX_BULK_IDS} items.",
-        },
-    )
+    ids = bulk_ids_field()
 
     def validate_ids(self, value: list[str]) -> list[int]:
         """Every id must be a document of the company, else nothing is done."""

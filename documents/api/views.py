@@ -15,33 +15,24 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework.decorators import action
-from rest_framework.parsers import DataAndFiles
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from clients.api.outputs import ClientSerializer
-from clients.models import Client
-from clients.selectors import client_type_id, clients_of, own_clients
+from clients.selectors import client_type_id, own_clients
 from companies.models import Membership
-from config.api import examples
 from config.api.bulk import AnswerReader, BulkMixin, BulkService
 from config.api.errors import NotFoundError
 from config.api.mixins import DestroyMixin, ListMixin, RetrieveMixin, UpdateMixin
 from config.api.pagination import queryset_page
-from config.api.parsers import (
-    PhpMultiPartParser,
-    nest_php_keys,
-)
 from config.api.permissions import EntityPermission, request_membership
-from config.api.schema import error_response
 from config.db import SoftStateQuerySet
+from documents.api import examples
 from documents.api.filters import DocumentFilterSet
 from documents.api.serializers import (
     DocumentBulkSerializer,
@@ -62,30 +53,6 @@ from documents.services import (
 logger = logging.getLogger("documents")
 
 DOCUMENT_NOT_FOUND = "Document not found"
-CLIENT_NOT_FOUND = "Client not found"
-
-INCLUDE_PARAMETER = OpenApiParameter(
-    "include",
-    OpenApiTypes.STR,
-    description=(
-        "Comma list of extra relations of the client answered: activities, "
-        "group_settings, ledger, system_logs. An unknown name answers 400."
-    ),
-)
-
-UPLOAD_DESCRIPTION = (
-    "Multipart: files under `documents[]` (or `documents`, repeated), optional "
-    "`is_public` (default true). Each file needs an allowed extension (png, jpg, "
-    "pdf, txt, docx, xlsx, csv, zip… and `DOCUMENT_EXTRA_EXTENSIONS`), content "
-    "that matches it, and at most `DOCUMENT_MAX_UPLOAD_MB` (default 100). Answers "
-    "the client with its documents. Errors: 422 when any file is refused, and "
-    "then nothing is stored; 404 for an unknown client; 405 for a `_method` other "
-    "than PUT or POST."
-)
-UPLOAD_RESPONSES = {
-    200: ClientSerializer,
-    405: error_response("A `_method` other than PUT or POST."),
-}
 
 
 def _soft(rows: QuerySet[Any]) -> SoftStateQuerySet[Document]:
@@ -99,12 +66,6 @@ BULK_SERVICES: dict[str, BulkService] = {
     "archive": lambda rows, run: documents_archive(documents=_soft(rows)),
     "restore": lambda rows, run: documents_restore(documents=_soft(rows)),
 }
-
-
-def visible_clients(request: Request) -> QuerySet[Client]:
-    """The company's clients the member may see (all with `view_client`)."""
-    membership = request_membership(request)
-    return clients_of(company=membership.company, membership=membership)
 
 
 def document_access(membership: Membership, action: str) -> Q:
@@ -135,40 +96,6 @@ class DocumentPermission(EntityPermission):
             obj.owner_type_id == client_type_id()
             and own_clients(membership).filter(pk=obj.owner_id).exists()
         )
-
-
-class UploadMultiPartParser(PhpMultiPartParser):
-    """Multipart where a repeated plain `documents` key is a list, like `documents[]`.
-
-    PHP keeps only the last of repeated plain keys; for files that would silently
-    drop uploads, so every file sent is kept.
-    """
-
-    def parse(
-        self,
-        stream: Any,
-        media_type: str | None = None,
-        parser_context: Any = None,
-    ) -> "DataAndFiles[Any, Any]":
-        parsed = super(PhpMultiPartParser, self).parse(
-            stream, media_type, parser_context
-        )
-        files = [
-            (f"{key}[]" if "[" not in key and len(values) > 1 else key, value)
-            for key, values in parsed.files.lists()
-            for value in values
-        ]
-        data = [(key, value) for key, values in parsed.data.lists() for value in values]
-        return DataAndFiles(nest_php_keys(data), nest_php_keys(files))
-
-
-def _uploads(data: Any) -> list[Any]:
-    raw = data.get("documents") if hasattr(data, "get") else None
-    if raw is None or raw == "":
-        return []
-    if isinstance(raw, dict):
-        return list(raw.values())
-    return list(raw) if isinstance(raw, list) else [raw]
 
 
 @extend_schema_view(

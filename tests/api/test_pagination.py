@@ -1,12 +1,10 @@
 import pytest
-from django.contrib.contenttypes.models import ContentType
 
-from clients.models import Activity, Client
+from clients.models import Activity
 from companies.models import Membership
 from config.api.hashids import decode_id, encode_id
 from config.api.pagination import KeysetPage, Page, PageWindow, queryset_page
-from documents.models import Document
-from tests.factories import ClientFactory, MembershipFactory
+from tests.factories import ClientFactory, MembershipFactory, client_document
 
 pytestmark = pytest.mark.urls("tests.api.urls")
 URL = "/api/v1/test-memberships"
@@ -154,15 +152,7 @@ def test_a_bulk_action_checks_the_page_before_it_writes(api, company):
 
 def test_a_document_bulk_checks_its_answers_filters_before_it_writes(api, company):
     client = ClientFactory.create(company=company)
-    document = Document.objects.create(
-        company=company,
-        owner_type=ContentType.objects.get_for_model(Client),
-        owner_id=client.pk,
-        name="a.pdf",
-        type="pdf",
-        hash="x" * 40 + ".pdf",
-        path="k/documents/a.pdf",
-    )
+    document = client_document(client)
     response = api.post(
         "/api/v1/documents/bulk?sort=nope",
         {"action": "archive", "ids": [encode_id(document.pk)]},

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from companies.models import Company
-from config.api.prepared import (
+from config.prepared import (
     ROUTERS_REFUSED,
     PreparedQuery,
     PreparedRead,

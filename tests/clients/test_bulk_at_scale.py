@@ -40,7 +40,7 @@ def test_archiving_5000_clients_takes_the_same_queries_as_archiving_two(
 
 
 def test_bulk_services_lock_a_distinct_queryset_too(owner):
-    from clients.services.bulk import clients_archive
+    from clients.services.bulk import clients_change_state
     from tests.factories import ContactFactory
 
     seed_clients(company=owner.company, count=1)
@@ -50,7 +50,10 @@ def test_bulk_services_lock_a_distinct_queryset_too(owner):
     searched = Client.objects.filter(
         contacts__email__contains="@example.com"
     ).distinct()
-    assert clients_archive(clients_queryset=searched, user=None) == 1
+    assert (
+        clients_change_state(clients_queryset=searched, user=None, action="archive")
+        == 1
+    )
     client.refresh_from_db()
     assert client.archived_at is not None
 

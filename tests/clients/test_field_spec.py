@@ -9,7 +9,8 @@ from django.db import models
 from django.urls import reverse
 from rest_framework import serializers
 
-from clients.admin.clients import EDITABLE_FIELDS, ClientAdmin
+from clients.admin.client_form import EDITABLE_FIELDS
+from clients.admin.clients import ClientAdmin
 from clients.api.inputs import ClientInputSerializer
 from clients.csv import CLIENT_COLUMNS, CONTACT_COLUMNS, clients_export_csv
 from clients.fields import (

@@ -159,3 +159,31 @@ def test_settings_resolve_client_then_group_then_company(db, company):
 def test_settings_resolve_without_a_group(db, company):
     client = ClientFactory.create(company=company, settings={})
     assert settings_resolve(client)["currency_id"] == "1"
+
+
+def test_a_state_change_that_fails_midway_changes_no_group(company, monkeypatch):
+    """The archive runs in one transaction: when a step after the UPDATE fails
+    (here, a database error raised once the rows are archived), every group of
+    the set keeps its state."""
+    from django.db import DatabaseError
+
+    from clients.services import groups as group_services
+
+    groups = GroupSettingFactory.create_batch(3, company=company)
+
+    def archive_then_fail(rows):
+        assert rows.archive() == 3
+        raise DatabaseError("the connection dropped")
+
+    monkeypatch.setitem(
+        group_services.GROUP_STATE_CHANGES, "archive", archive_then_fail
+    )
+    with pytest.raises(DatabaseError):
+        group_services.group_settings_change_state(
+            groups_queryset=GroupSetting.objects.filter(company=company),
+            action="archive",
+        )
+    assert GroupSetting.objects.filter(archived_at__isnull=False).count() == 0
+    assert {group.pk for group in GroupSetting.objects.active()} == {
+        group.pk for group in groups
+    }

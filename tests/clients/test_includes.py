@@ -1,4 +1,4 @@
-"""`include=` on list, show, edit, create and update (API.md §5)."""
+"""`include=` on list, show, edit, create and update."""
 
 from datetime import timedelta
 from decimal import Decimal

@@ -4,14 +4,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from clients.models import Client
 from config.api.hashids import encode_id
-from documents.models import Document
 from tests.clients.support import client_url, create
-from tests.factories import ClientFactory, ContactFactory, GroupSettingFactory
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    GroupSettingFactory,
+    client_document,
+)
 
 FIELDS = {
     "id": str,
@@ -172,15 +175,7 @@ def test_contacts_are_primary_first_and_deleted_ones_hidden(api, company):
 
 def test_documents_are_listed(api, company):
     client = ClientFactory.create(company=company)
-    document = Document.objects.create(
-        company=company,
-        owner_type=ContentType.objects.get_for_model(Client),
-        owner_id=client.pk,
-        name="a.pdf",
-        type="pdf",
-        hash="x" * 40 + ".pdf",
-        path="k/documents/x.pdf",
-    )
+    document = client_document(client)
     documents = show(api, client)["documents"]
     assert [d["id"] for d in documents] == [encode_id(document.pk)]
     download = f"/api/v1/documents/{encode_id(document.pk)}/download"

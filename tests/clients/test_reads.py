@@ -15,23 +15,9 @@ from clients.api.outputs import client_representation
 from clients.models import Client
 from clients.selectors import client_get, client_page, clients_of
 from config.api.pagination import KeysetPage, Page, PageWindow
-from documents.models import Document
-from tests.factories import ClientFactory, ContactFactory
+from tests.factories import ClientFactory, ContactFactory, client_document
 
 FIRST_PAGE = PageWindow(per_page=20)
-
-
-def add_document(client: Client, name: str) -> Document:
-    document: Document = Document.objects.create(
-        company=client.company,
-        owner_type=ContentType.objects.get_for_model(Client),
-        owner_id=client.pk,
-        name=name,
-        type="pdf",
-        hash="x" * 40 + ".pdf",
-        path=f"k/documents/{name}",
-    )
-    return document
 
 
 @pytest.fixture
@@ -52,8 +38,8 @@ def clients(company):
     ContactFactory.create(client=made[0], is_primary=True)
     ContactFactory.create(client=made[0], is_deleted=True)
     ContactFactory.create(client=made[1], first_name="", last_name="", email="x@y.z")
-    add_document(made[0], "b.pdf")
-    add_document(made[0], "a.pdf")
+    client_document(made[0], "b.pdf")
+    client_document(made[0], "a.pdf")
     return made
 
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.paginator import UnorderedObjectListWarning
 from django.urls import reverse
 
-from clients.admin.clients import purged_message
+from clients.admin.actions import purged_message
 from config.admin import in_staff_words, money
 from tests.factories import GroupSettingFactory, MembershipFactory
 

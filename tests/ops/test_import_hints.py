@@ -226,7 +226,7 @@ def test_skip_existing_still_refuses_other_problems(company, tmp_path):
 
 
 def test_skip_existing_looks_numbers_up_in_batches(company, tmp_path, monkeypatch):
-    monkeypatch.setattr("clients.csv.NUMBER_LOOKUP_BATCH", 2)
+    monkeypatch.setattr("clients.csv.importing.NUMBER_LOOKUP_BATCH", 2)
     for number in ("1", "2", "3", "4", "5"):
         ClientFactory.create(company=company, number=number)
     path = write_text(

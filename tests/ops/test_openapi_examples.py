@@ -11,8 +11,11 @@ from drf_spectacular.generators import SchemaGenerator
 from jsonschema import Draft4Validator
 from PIL import Image
 
-from config.api import examples
+from clients.api import example_answers as answers
+from clients.api import examples
+from config.api import examples as shared_examples
 from config.api.hashids import encode_id
+from documents.api import examples as document_examples
 from tests.conftest import Member
 from tests.factories import ClientFactory, ContactFactory, GroupSettingFactory
 from tests.reliability.conftest import stored_document
@@ -215,10 +218,10 @@ def component(name: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("request_component", "answer"),
     [
-        ("ClientRequest", examples.NORTHWIND_UPDATED),
-        ("PatchedClientRequest", examples.NORTHWIND_UPDATED),
-        ("GroupSettingRequest", examples.WHOLESALE_GROUP),
-        ("DocumentUpdateRequest", examples.LOGO_DOCUMENT),
+        ("ClientRequest", answers.NORTHWIND_UPDATED),
+        ("PatchedClientRequest", answers.NORTHWIND_UPDATED),
+        ("GroupSettingRequest", answers.WHOLESALE_GROUP),
+        ("DocumentUpdateRequest", document_examples.LOGO_DOCUMENT),
     ],
 )
 def test_an_answer_sent_back_fits_the_request_schema(request_component, answer):
@@ -278,7 +281,8 @@ def masked(value: Any) -> Any:
 def test_replaying_the_captured_requests_gives_the_documented_answers(
     owner: Member, media
 ):
-    """The requests behind `config/api/examples.py`, in the order they were sent."""
+    """The requests behind the examples (`clients/api/examples.py` and the
+    answers beside it), in the order they were sent."""
 
     def send(method: str, url: str, body: Any = None, status: int = 200) -> Any:
         kind = "multipart" if "documents[]" in (body or {}) else "json"
@@ -287,12 +291,12 @@ def test_replaying_the_captured_requests_gives_the_documented_answers(
         return answer.json()
 
     northwind = send("post", "/api/v1/clients", examples.CREATE_REQUEST)
-    assert masked(northwind) == masked({"data": examples.NORTHWIND})
+    assert masked(northwind) == masked({"data": answers.NORTHWIND})
     northwind_id = northwind["data"]["id"]
     globex = send("post", "/api/v1/clients", examples.CREATE_MINIMAL_REQUEST)
     initech = send("post", "/api/v1/clients", examples.CREATE_WITH_CODES_REQUEST)
     listed = send("get", "/api/v1/clients?per_page=1&status=active")
-    assert masked(listed) == masked(examples.CLIENT_LIST_ANSWER)
+    assert masked(listed) == masked(answers.CLIENT_LIST_ANSWER)
 
     jane = northwind["data"]["contacts"][0]["id"]
     ana = examples.UPDATE_REQUEST["contacts"][1]
@@ -301,16 +305,16 @@ def test_replaying_the_captured_requests_gives_the_documented_answers(
         "contacts": [{**examples.UPDATE_REQUEST["contacts"][0], "id": jane}, ana],
     }
     updated = send("put", f"/api/v1/clients/{northwind_id}", update)
-    assert masked(updated) == masked({"data": examples.NORTHWIND_UPDATED})
+    assert masked(updated) == masked({"data": answers.NORTHWIND_UPDATED})
     assert updated["data"]["contacts"][0]["id"] == jane
 
     group = send("post", "/api/v1/group_settings", examples.GROUP_CREATE_REQUEST)
-    assert masked(group) == masked({"data": examples.WHOLESALE_GROUP})
+    assert masked(group) == masked({"data": answers.WHOLESALE_GROUP})
 
     ids = [globex["data"]["id"], initech["data"]["id"]]
     archive = {**examples.BULK_ARCHIVE_REQUEST, "ids": ids}
     archived = send("post", "/api/v1/clients/bulk", archive)
-    assert masked(archived) == masked(examples.BULK_ARCHIVE_ANSWER)
+    assert masked(archived) == masked(answers.BULK_ARCHIVE_ANSWER)
 
     image = io.BytesIO()
     Image.new("RGB", (120, 40), (20, 90, 160)).save(image, "PNG")
@@ -320,12 +324,12 @@ def test_replaying_the_captured_requests_gives_the_documented_answers(
     documented = documented_answer("put", "/api/v1/clients/{id}/upload")
     assert masked(uploaded) == masked(documented)
     documents = send("get", "/api/v1/documents")
-    assert masked(documents) == masked(examples.DOCUMENT_LIST_ANSWER)
+    assert masked(documents) == masked(document_examples.DOCUMENT_LIST_ANSWER)
 
     invalid = examples.CREATE_INVALID_REQUEST
     refused = send("post", "/api/v1/clients", invalid, status=422)
-    assert refused == examples.CREATE_INVALID_ANSWER
+    assert refused == answers.CREATE_INVALID_ANSWER
     unknown_ids = {"action": "archive", "ids": ["nope"]}
     refused = send("post", "/api/v1/clients/bulk", unknown_ids, status=422)
-    assert refused == examples.BULK_INVALID_ANSWER
-    assert set(send("get", "/api/v1/ping")) == set(examples.PING_ANSWER)
+    assert refused == answers.BULK_INVALID_ANSWER
+    assert set(send("get", "/api/v1/ping")) == set(shared_examples.PING_ANSWER)
