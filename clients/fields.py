@@ -99,6 +99,16 @@ CLIENT_SPEC: tuple[FieldSpec, ...] = (
         )
         for size, box in LOGO_THUMBNAIL_SIZES.items()
     ),
+    # Written as a whole set (like contacts) by the input's own field and
+    # `POST /clients/{id}/tags`; always shown, `[]` when none.
+    shown(
+        "tags",
+        Kind.COMPUTED,
+        description=(
+            "The client's tags, sorted case-insensitively; each of the company's "
+            "vocabulary (unique in the company, case-insensitively)."
+        ),
+    ),
 )
 
 # Two orders older than the spec, kept because people and programs see them; a

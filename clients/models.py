@@ -282,6 +282,61 @@ class Activity(models.Model):
         return f"{self.activity_type_id} {self.notes}"
 
 
+TAG_MAX_LENGTH = 100
+
+
+def tag_key(name: str) -> str:
+    """What tag names are compared by: case folded in Python, so every database
+    compares alike (SQLite's LOWER folds ASCII only)."""
+    return name.casefold()
+
+
+class Tag(models.Model):
+    """A word of a company's tag vocabulary: unique in the company by `key`, its
+    case-folded name (the first spelling is kept as `name`)."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    name = models.CharField(max_length=TAG_MAX_LENGTH)
+    # Folding can lengthen a name ("ß" → "ss"): room for that.
+    key = models.CharField(max_length=TAG_MAX_LENGTH * 3, editable=False)
+
+    class Meta:
+        # Its index also serves the company's tags by key.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "key"], name="tag_key_unique_in_company"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = tag_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class ClientTag(models.Model):
+    """A tag on a client; both are of the same company (the services see to it)."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="tag_links", db_index=False
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="client_links")
+
+    class Meta:
+        # The unique index serves a page's tags (client first); the tag's own
+        # index the filters by tag.
+        constraints = [
+            models.UniqueConstraint(fields=["client", "tag"], name="client_tag_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.tag_id}"
+
+
 class LedgerEntry(TimestampedModel):
     """A balance adjustment on a client (merges write one)."""
 

@@ -13,9 +13,9 @@ and costs the same fixed number of queries:
 How each read is served is decided here. The whole-company page by number is one
 statement (the rows and the trigger-kept `ClientCount`), one client without
 includes is one; anything else is the ORM queryset with the includes' prefetches.
-Contacts, and documents for the clients that have any, are attached to every read
-(one or two queries). The fixed reads are prepared queries (`PreparedRead`); with
-`PREPARED_READS` off the same querysets run through the ORM.
+Contacts, and documents and tags for the clients that have any, are attached to
+every read (one to three queries). The fixed reads are prepared queries
+(`PreparedRead`); with `PREPARED_READS` off the same querysets run through the ORM.
 """
 
 from collections.abc import Collection, Sequence
@@ -24,11 +24,11 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from clients.models import Activity, Client, ClientCount, LedgerEntry
+from clients.models import Activity, Client, ClientCount, ClientTag, LedgerEntry
 from companies.models import Company, Membership
 from config.api.errors import ApiError
 from config.api.pagination import AnyPage, KeysetPage, Page, PageWindow
-from config.prepared import PreparedRead
+from config.prepared import PreparedQuery, PreparedRead
 from contacts.models import ClientContact
 from contacts.queries import live_contacts_queryset
 from documents.models import Document
@@ -44,7 +44,9 @@ CONTACTS_ATTR = "live_contact_list"
 DOCUMENTS_ATTR = "document_list"
 ACTIVITIES_ATTR = "recent_activities"
 LEDGER_ATTR = "ledger_newest"
+TAGS_ATTR = "tag_names"
 HAS_DOCUMENTS = "has_documents"
+HAS_TAGS = "has_tags"
 LISTED_TOTAL = "listed_total"
 # Past this offset no page can hold a row, and the value would overflow SQL integers.
 MAX_OFFSET = 2**62
@@ -250,7 +252,9 @@ def _shaped(queryset: QuerySet[Client], includes: Collection[str]) -> QuerySet[C
         queryset = queryset.prefetch_related(*lookups)
     if "group_settings" in includes:
         queryset = queryset.select_related("group_settings")
-    return queryset.annotate(**{HAS_DOCUMENTS: has_documents(client_type_id())})
+    return queryset.annotate(
+        **{HAS_DOCUMENTS: has_documents(client_type_id()), HAS_TAGS: has_tags()}
+    )
 
 
 def client_type_id() -> int:
@@ -265,6 +269,11 @@ def has_documents(owner_type_id: int) -> Exists:
     )
 
 
+def has_tags() -> Exists:
+    """Whether the outer client has any tag (served by `client_tag_unique`)."""
+    return Exists(ClientTag.objects.filter(client_id=OuterRef("pk")))
+
+
 # ---------------------------------------------------------------------------
 # The fixed reads: compiled once, run with new values (or through the ORM)
 
@@ -275,6 +284,7 @@ def _company_page_rows(company_id: int, owner_type_id: int) -> QuerySet[Client]:
         Client.objects.filter(company_id=company_id)
         .annotate(
             **{HAS_DOCUMENTS: has_documents(owner_type_id)},
+            **{HAS_TAGS: has_tags()},
             **{LISTED_TOTAL: Subquery(total)},
         )
         .order_by("id")
@@ -283,7 +293,7 @@ def _company_page_rows(company_id: int, owner_type_id: int) -> QuerySet[Client]:
 
 def _one_client(company_id: int, pk: int, owner_type_id: int) -> QuerySet[Client]:
     return Client.objects.filter(company_id=company_id, pk=pk).annotate(
-        **{HAS_DOCUMENTS: has_documents(owner_type_id)}
+        **{HAS_DOCUMENTS: has_documents(owner_type_id), HAS_TAGS: has_tags()}
     )
 
 
@@ -298,18 +308,31 @@ def _documents(owner_type_id: int, owner_ids: list[int]) -> QuerySet[Document]:
     return queryset.order_by("id")
 
 
+def _tag_names(client_ids: list[int]) -> QuerySet[Any]:
+    return (
+        ClientTag.objects.filter(client_id__in=client_ids)
+        .order_by("client_id", "tag__key", "tag__name")
+        .values_list("client_id", "tag__name")
+    )
+
+
 COMPANY_PAGE = PreparedRead(
-    Client, _company_page_rows, annotations=(HAS_DOCUMENTS, LISTED_TOTAL), paged=True
+    Client,
+    _company_page_rows,
+    annotations=(HAS_DOCUMENTS, HAS_TAGS, LISTED_TOTAL),
+    paged=True,
 )
-ONE_CLIENT = PreparedRead(Client, _one_client, annotations=(HAS_DOCUMENTS,))
+ONE_CLIENT = PreparedRead(Client, _one_client, annotations=(HAS_DOCUMENTS, HAS_TAGS))
+TAG_NAMES = PreparedQuery(_tag_names)
 LIVE_CONTACTS = PreparedRead(ClientContact, _live_contacts)
 DOCUMENTS = PreparedRead(Document, _documents)
 
 
 def attach_contacts_and_documents(clients: list[Client]) -> None:
-    """Read the clients' live contacts (primary first) and documents (by id; only
-    for clients flagged `has_documents`) into the attributes the representation
-    reads: at most two queries in all."""
+    """Read the clients' live contacts (primary first), documents (by id; only
+    for clients flagged `has_documents`) and tag names (sorted; only for clients
+    flagged `has_tags`) into the attributes the representation reads: at most
+    three queries in all, one when no client shown has documents or tags."""
     if not clients:
         return
     ids = [client.pk for client in clients]
@@ -320,6 +343,11 @@ def attach_contacts_and_documents(clients: list[Client]) -> None:
     owners = [client.pk for client in clients if getattr(client, HAS_DOCUMENTS, True)]
     for document in DOCUMENTS(owner_type_id=client_type_id(), owner_ids=owners):
         documents[document.owner_id].append(document)
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    tagged = [client.pk for client in clients if getattr(client, HAS_TAGS, True)]
+    for client_id, name in TAG_NAMES.rows(client_ids=tagged):
+        tags[client_id].append(name)
     for client in clients:
         setattr(client, CONTACTS_ATTR, contacts[client.pk])
         setattr(client, DOCUMENTS_ATTR, documents[client.pk])
+        setattr(client, TAGS_ATTR, tags[client.pk])

@@ -123,6 +123,7 @@ NORTHWIND: Body = {
     "logo_thumb_large": "",
     "logo_thumb_medium": "",
     "logo_thumb_small": "",
+    "tags": [],
 }
 
 # Northwind after `UPDATE_REQUEST`.

@@ -88,6 +88,16 @@ BULK_UPDATE_REQUEST: Body = {
     "new_value": "Net 30",
 }
 
+BULK_ADD_TAGS_REQUEST: Body = {
+    "action": "add_tags",
+    "ids": ["Wpmbk5ezJn", "Opnel5aKBz"],
+    "tags": ["wholesale"],
+}
+
+TAGS_REQUEST: Body = {"tags": ["VIP", "wholesale"]}
+
+STATUS_REQUEST: Body = {"status": "archived"}
+
 GROUP_CREATE_REQUEST: Body = {
     "name": "Wholesale",
     "settings": {"currency_id": "2", "payment_terms": "30"},
@@ -169,6 +179,7 @@ CLIENT_BULK = [
         "Put clients in a group", value=BULK_ASSIGN_GROUP_REQUEST, request_only=True
     ),
     OpenApiExample("Set one column", value=BULK_UPDATE_REQUEST, request_only=True),
+    OpenApiExample("Tag clients", value=BULK_ADD_TAGS_REQUEST, request_only=True),
     OpenApiExample(
         "The clients archived",
         value=BULK_ARCHIVE_ANSWER,
@@ -179,6 +190,24 @@ CLIENT_BULK = [
         value=BULK_INVALID_ANSWER,
         response_only=True,
         status_codes=["422"],
+    ),
+]
+
+CLIENT_TAGS = [
+    OpenApiExample("Replace the tags", value=TAGS_REQUEST, request_only=True),
+    OpenApiExample(
+        "The client with its new tags",
+        value={"data": {**NORTHWIND, "tags": ["VIP", "wholesale"]}},
+        response_only=True,
+    ),
+]
+
+CLIENT_STATUS = [
+    OpenApiExample("Archive", value=STATUS_REQUEST, request_only=True),
+    OpenApiExample(
+        "The client archived",
+        value={"data": {**NORTHWIND, "archived_at": 1796191334}},
+        response_only=True,
     ),
 ]
 

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from clients.models import tag_key
+from clients.services.tags import MAX_TAGS
 from config.api.filters import DIRECTIONS, Ordering, parse_sort
 
 STATES = ("active", "archived", "deleted")
@@ -185,6 +187,18 @@ class SortField(_TextField):
         return parse_sort(text, SORTABLE)
 
 
+class TagListField(_TextField):
+    """`a,b`: tag names (compared case-insensitively), at most `MAX_TAGS`."""
+
+    def parse(self, text: str) -> list[str]:
+        keys = {tag_key(item.strip()) for item in text.split(",")} - {""}
+        if len(keys) > MAX_TAGS:
+            raise forms.ValidationError(
+                f"The {_label(self)} may name at most {MAX_TAGS} tags."
+            )
+        return sorted(keys)
+
+
 class StatusFilter(django_filters.CharFilter):
     field_class = StatusField
 
@@ -210,6 +224,10 @@ class _OrderingInput(django_filters.CharFilter):
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         return qs
+
+
+class TagsFilter(django_filters.CharFilter):
+    field_class = TagListField
 
 
 class SortFilter(_OrderingInput):

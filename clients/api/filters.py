@@ -13,7 +13,7 @@ from typing import Any
 import django_filters
 from django.db.models import Exists, F, OrderBy, Q, QuerySet
 
-from clients.api.conditions import column_is, contact_email_is, live_contacts
+from clients.api.conditions import column_is, contact_email_is, live_contacts, tagged
 from clients.api.filter_fields import (
     SORTABLE,
     BalanceCondition,
@@ -24,6 +24,7 @@ from clients.api.filter_fields import (
     SortFilter,
     StatusFilter,
     StrictBooleanFilter,
+    TagsFilter,
 )
 from clients.api.where import WHERE_HELP, WhereFilter
 from clients.models import Client, ClientQuerySet, GroupSetting
@@ -147,6 +148,15 @@ class ClientFilterSet(ApiFilterSet):
         field_name="custom_value4", help_text="Exact custom_value4."
     )
     where = WhereFilter(help_text=WHERE_HELP)
+    tags = TagsFilter(
+        method="filter_tags",
+        help_text=("Comma list of tags (any case): clients having every one of them."),
+    )
+    tags_any = TagsFilter(
+        method="filter_tags_any",
+        label="tags any",
+        help_text="Comma list of tags (any case): clients having at least one.",
+    )
     sort = SortFilter(
         help_text=(
             "`column|direction` (asc or desc; `column` alone is asc). Columns: "
@@ -215,6 +225,18 @@ class ClientFilterSet(ApiFilterSet):
 
     def filter_email(self, queryset: QuerySet[Client], name: str, value: str) -> Any:
         return queryset.filter(contact_email_is("iexact", value))
+
+    def filter_tags(
+        self, queryset: QuerySet[Client], name: str, value: list[str]
+    ) -> Any:
+        for key in value:
+            queryset = queryset.filter(tagged([key]))
+        return queryset
+
+    def filter_tags_any(
+        self, queryset: QuerySet[Client], name: str, value: list[str]
+    ) -> Any:
+        return queryset.filter(tagged(value))
 
 
 class GroupSettingFilterSet(django_filters.FilterSet):

@@ -7,6 +7,7 @@ and each message names the field the way upstream's do.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -20,6 +21,7 @@ from rest_framework.fields import empty
 
 from clients.reference import is_country_id
 from clients.services.settings import SettingsInvalid, settings_clean
+from clients.services.tags import MAX_TAGS, tag_names_clean
 from config.api.field_spec import AnyField, FieldSpec, Kind
 from config.api.fields import FlagInputField, HashidRelatedField, StringInputField
 from contacts.validation import ContactInputSerializer, validate_contacts
@@ -227,6 +229,38 @@ class DocumentsField(serializers.Field[None, Any, Any, Any]):
         return value
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1, "maxLength": 100},
+        "maxItems": MAX_TAGS,
+    }
+)
+class TagsField(serializers.Field[list[str], Any, Any, Any]):
+    """A whole set of tag names (`tags[0]=a&tags[1]=b` in a form; a comma string
+    too), cleaned by the tags service; null = not sent."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data is None and self.allow_null:  # null: unchanged, like no key
+            raise serializers.SkipField()
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        try:
+            return tag_names_clean(data, key=self.field_name or "tags")
+        except DjangoValidationError as exc:
+            messages = exc.message_dict.get(self.field_name or "tags", exc.messages)
+            raise serializers.ValidationError(messages) from None
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class CompanyRelatedField(HashidRelatedField):
     """A hashed id of a row in the request's company, with upstream's message."""
@@ -240,6 +274,16 @@ class CompanyRelatedField(HashidRelatedField):
 
 def string_field(max_length: int | None = 255, **kwargs: Any) -> TextField:
     return TextField(max_length=max_length, **kwargs)
+
+
+def required_text(label: str, **kwargs: Any) -> serializers.CharField:
+    """A string the body must have: missing, blank or null all get upstream's
+    `The <label> field is required.`"""
+    message = f"The {label} field is required."
+    messages = {"required": message, "blank": message, "null": message}
+    return serializers.CharField(
+        error_messages={**messages, **kwargs.pop("error_messages", {})}, **kwargs
+    )
 
 
 def input_field(field: FieldSpec) -> AnyField:

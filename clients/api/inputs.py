@@ -16,8 +16,10 @@ from clients.api.input_fields import (
     ContactsField,
     DocumentsField,
     SettingsField,
+    TagsField,
     TextField,
     input_field,
+    required_text,
     string_field,
 )
 from clients.fields import BULK_UPDATE_COLUMNS, FIELDS_BY_KEY, INPUT_FIELDS
@@ -30,8 +32,10 @@ from clients.reference import (
 )
 from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN
 from clients.services.groups import group_name_clean
+from clients.services.verbs import INVALID_OWNER, INVALID_STATUS, STATUSES
 from companies.models import Company
 from config.api.field_spec import AnyField, Kind
+from config.api.hashids import decode_id
 
 User = get_user_model()
 
@@ -84,6 +88,21 @@ class ClientInputSerializer(serializers.Serializer[Client]):
             "`is_primary` (else the first) becomes the primary contact. Left out: "
             "contacts unchanged (on create, one blank contact)."
         )
+    )
+    tags = TagsField(
+        help_text=(
+            "The whole set of tags (strings, 1-100 characters each, at most 100; "
+            "repeats in any case are dropped): `[]` clears them. Left out or "
+            "null: tags unchanged."
+        )
+    )
+    active = serializers.BooleanField(
+        required=False,
+        error_messages={"invalid": "The active field must be true or false."},
+        help_text=(
+            "Paymo's state switch: false archives the client, true restores it "
+            "(as the bulk archive and restore do)."
+        ),
     )
     documents = DocumentsField(
         help_text="Ignored (an array when sent); files go to `/clients/{id}/upload`."
@@ -167,7 +186,15 @@ class BulkActionSerializer(serializers.Serializer[Any]):
     """`POST /clients/bulk`: the action and its extra keys (the ids are checked
     by the view, against the company's clients)."""
 
-    ACTIONS = ("archive", "restore", "delete", "assign_group", "bulk_update")
+    ACTIONS = (
+        "archive",
+        "restore",
+        "delete",
+        "assign_group",
+        "bulk_update",
+        "add_tags",
+        "remove_tags",
+    )
 
     action = serializers.CharField()
     group_settings_id = CompanyRelatedField(
@@ -175,6 +202,7 @@ class BulkActionSerializer(serializers.Serializer[Any]):
     )
     column = serializers.CharField(required=False, allow_blank=True)
     new_value = serializers.JSONField(required=False, allow_null=True)
+    tags = TagsField()
 
     def validate_action(self, value: str) -> str:
         action = value.strip().lower()
@@ -190,6 +218,8 @@ class BulkActionSerializer(serializers.Serializer[Any]):
             )
         if action == "bulk_update":
             attrs["new_value"] = self._bulk_value(attrs)
+        if action in ("add_tags", "remove_tags") and not attrs.get("tags"):
+            raise serializers.ValidationError({"tags": ["The tags field is required."]})
         return attrs
 
     def _bulk_value(self, attrs: dict[str, Any]) -> Any:
@@ -210,6 +240,54 @@ class BulkActionSerializer(serializers.Serializer[Any]):
             company: Company = self.context["company"]
             result = as_country(company.setting("country_id"))
         return result
+
+
+@extend_schema_serializer(component_name="ClientTags")
+class ClientTagsInputSerializer(serializers.Serializer[Any]):
+    """`POST /clients/{id}/tags`: the whole set."""
+
+    tags = TagsField(
+        required=True,
+        allow_null=False,
+        error_messages={
+            "required": "The tags field is required.",
+            "null": "The tags field is required.",
+        },
+        help_text="The client's tags from now on; `[]` clears them.",
+    )
+
+
+@extend_schema_serializer(component_name="ClientOwner")
+class ClientOwnerInputSerializer(serializers.Serializer[Any]):
+    """`POST /clients/{id}/owner`: the contact that becomes the primary one."""
+
+    contact_id = required_text(
+        "contact id",
+        error_messages={"invalid": INVALID_OWNER},
+        help_text="The hashed id of one of this client's live contacts.",
+    )
+
+    def validate_contact_id(self, value: str) -> int:
+        pk = decode_id(value)
+        if pk is None:
+            raise serializers.ValidationError(INVALID_OWNER)
+        return pk
+
+
+@extend_schema_serializer(component_name="ClientStatus")
+class ClientStatusInputSerializer(serializers.Serializer[Any]):
+    """`POST /clients/{id}/status`: `active` or `archived`."""
+
+    status = required_text(
+        "status",
+        help_text="`active` restores an archived client, `archived` archives it.",
+    )
+
+    def validate_status(self, value: str) -> str:
+        status = value.strip().lower()
+        if status not in STATUSES:
+            raise serializers.ValidationError(INVALID_STATUS)
+        return status
 
 
 @extend_schema_serializer(

@@ -14,7 +14,13 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from clients.api import examples
-from clients.api.inputs import BulkActionSerializer, ClientInputSerializer
+from clients.api.inputs import (
+    BulkActionSerializer,
+    ClientInputSerializer,
+    ClientOwnerInputSerializer,
+    ClientStatusInputSerializer,
+    ClientTagsInputSerializer,
+)
 from clients.api.outputs import ClientSerializer
 from clients.fields import BULK_UPDATE_COLUMNS
 from config.api.bulk import INVALID_IDS, MAX_BULK_IDS
@@ -46,9 +52,10 @@ CLIENT_UPDATE_DESCRIPTION = (
     "Writes the keys sent; the others keep their values, and `settings` are merged "
     "key by key. `contacts`, when sent, is the whole set: contacts are matched by "
     "`id`, those left out are deleted and those without a known `id` are added. "
-    "An archived client stays archived. A field the company requires (see "
-    "`GET /companies/current`) may be left out but not sent empty. Answers the "
-    "client as stored. Errors: 404 "
+    "`tags`, when sent, is the whole set too. An archived client stays archived, "
+    "unless `active` (Paymo's) is sent: false archives it, true restores it. A "
+    "field the company requires (see `GET /companies/current`) may be left out "
+    "but not sent empty. Answers the client as stored. Errors: 404 "
     f"for an unknown id; 400 for a deleted client (restore it first); {ERRORS_422}."
 )
 
@@ -89,6 +96,11 @@ BulkRequest = inline_serializer(
             choices=BULK_UPDATE_COLUMNS,
             required=False,
             help_text="The column `bulk_update` sets.",
+        ),
+        "tags": serializers.ListField(
+            child=serializers.CharField(),
+            required=False,
+            help_text="The tags `add_tags` adds or `remove_tags` takes off.",
         ),
         "new_value": BulkValueField(
             required=False,
@@ -213,16 +225,18 @@ CLIENT_OPERATIONS = {
     ),
     "bulk": extend_schema(
         operation_id="clients_bulk",
-        summary="Archive, restore, delete, group or edit many clients",
+        summary="Archive, restore, delete, group, tag or edit many clients",
         description=(
             "`archive`, `restore`, `delete`, `assign_group` (with "
-            "`group_settings_id`) or `bulk_update` (with `column` and "
-            f"`new_value`) for up to {MAX_BULK_IDS:,} ids, in one transaction. "
+            "`group_settings_id`), `bulk_update` (with `column` and "
+            "`new_value`), `add_tags` or `remove_tags` (with `tags`; names a "
+            "client lacks are ignored) "
+            f"for up to {MAX_BULK_IDS:,} ids, in one transaction. "
             "Clients the user may not edit are skipped. Answers the clients asked "
             "for in the list envelope (`per_page` applies). Errors: 422 and "
             f"nothing changed when an id is not one of the company's clients (\""
             f'{INVALID_IDS}"), there are more than {MAX_BULK_IDS:,}, or the '
-            "action, group, column or value is invalid."
+            "action, group, column, value or tags are invalid."
         ),
         parameters=[
             OpenApiParameter(
@@ -236,5 +250,44 @@ CLIENT_OPERATIONS = {
         request=BulkRequest,
         responses=ClientSerializer(many=True),
         examples=examples.CLIENT_BULK,
+    ),
+    "tags": _answers_a_client(
+        operation_id="clients_tags",
+        summary="Replace a client's tags",
+        description=(
+            "The body's `tags` become the client's whole set (`[]` clears it); a "
+            "tag new to the company joins its vocabulary, one it has already (in "
+            "any case) is reused with its first spelling. Answers the client. "
+            "One update activity. Errors: 404 for an unknown id; 400 for a "
+            f"deleted client; {ERRORS_422} (`tags`: not an array, an empty or "
+            "longer than 100 characters tag, more than 100 tags)."
+        ),
+        request=ClientTagsInputSerializer,
+        examples=examples.CLIENT_TAGS,
+    ),
+    "owner": _answers_a_client(
+        operation_id="clients_owner",
+        summary="Make a contact the client's primary contact",
+        description=(
+            "The contact `contact_id` (a live contact of this client) becomes the "
+            "primary contact, shown first; the previous primary no longer is. "
+            "Answers the client; one update activity (type 61). Errors: 404 for "
+            "an unknown client; 400 for a deleted client; 422 keyed `contact_id` "
+            "for a contact that is not a live one of this client."
+        ),
+        request=ClientOwnerInputSerializer,
+    ),
+    "status": _answers_a_client(
+        operation_id="clients_status",
+        summary="Archive or restore a client",
+        description=(
+            "`archived` archives an active client, `active` restores an archived "
+            "one: the bulk archive and restore, with their activity; the status "
+            'it has already changes nothing. Paymo\'s `{"active": false}` in an '
+            "update body does the same. Errors: 404 for an unknown id; 400 for a "
+            "deleted client (restore it with the bulk action); 422 keyed `status`."
+        ),
+        request=ClientStatusInputSerializer,
+        examples=examples.CLIENT_STATUS,
     ),
 }

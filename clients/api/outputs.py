@@ -12,13 +12,14 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from clients.fields import CLIENT_SPEC
+from clients.fields import CLIENT_SPEC, FIELDS_BY_KEY
 from clients.models import Activity, Client, GroupSetting, LedgerEntry, display_name
 from clients.selectors import (
     ACTIVITIES_ATTR,
     CONTACTS_ATTR,
     DOCUMENTS_ATTR,
     LEDGER_ATTR,
+    TAGS_ATTR,
 )
 from config.api.field_spec import AnyField, compile_representation, schema_fields
 from config.api.fields import unix_time
@@ -89,6 +90,20 @@ def client_documents(client: Client) -> list[Any]:
     return _related(client, DOCUMENTS_ATTR, lambda: client.documents.order_by("id"))
 
 
+def client_tags(client: Client) -> list[str]:
+    """The client's tag names, sorted (attached by the selector, else read now)."""
+    if client.pk is None:
+        return []
+    names = getattr(client, TAGS_ATTR, None)
+    if not isinstance(names, list):
+        names = list(
+            client.tag_links.order_by("tag__key", "tag__name").values_list(
+                "tag__name", flat=True
+            )
+        )
+    return names
+
+
 def recent_activities(client: Client) -> list[Activity]:
     """The 50 newest activities (read by `clients.selectors`, else read now)."""
     return _related(
@@ -128,6 +143,8 @@ def logo_urls(client: Client, request: AnyRequest) -> tuple[str, str, str, str]:
     )
 
 
+tags_spec = FIELDS_BY_KEY["tags"]
+
 # Written out from the spec at import: list pages render up to 5,000 clients.
 _client_object = compile_representation(CLIENT_SPEC, "client_object")
 
@@ -151,6 +168,7 @@ def client_representation(
         [document_representation(doc, request) for doc in documents],
         [],  # gateway_tokens
         *logo_urls(client, request),
+        client_tags(client),
     )
     if "activities" in includes:
         data["activities"] = [
@@ -216,6 +234,11 @@ class ClientSerializer(serializers.Serializer[Client]):
                     for field in CLIENT_SPEC
                     if field.key.startswith("logo")
                 },
+                "tags": serializers.ListField(
+                    read_only=True,
+                    child=serializers.CharField(),
+                    help_text=tags_spec.description,
+                ),
             },
         )
         fields["group_settings"] = GroupSettingSerializer(

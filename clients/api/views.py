@@ -16,7 +16,13 @@ from rest_framework.response import Response
 
 from clients.api.conditional import client_etag, client_write_guard
 from clients.api.filters import ClientFilterSet
-from clients.api.inputs import BulkActionSerializer, ClientInputSerializer
+from clients.api.inputs import (
+    BulkActionSerializer,
+    ClientInputSerializer,
+    ClientOwnerInputSerializer,
+    ClientStatusInputSerializer,
+    ClientTagsInputSerializer,
+)
 from clients.api.logos import uploaded_image
 from clients.api.openapi import CLIENT_OPERATIONS
 from clients.api.outputs import ClientSerializer, client_representation
@@ -44,8 +50,15 @@ from clients.services.clients import (
 )
 from clients.services.logos import client_create_with_logo
 from clients.services.settings import new_client_settings
+from clients.services.tags import clients_add_tags, clients_remove_tags
+from clients.services.verbs import (
+    client_owner_set,
+    client_status_set,
+    client_tags_replace,
+)
 from config.api.bulk import AnswerReader, BulkMixin, BulkService
 from config.api.conditional import not_modified, not_modified_response
+from config.api.errors import ApiError
 from config.api.filters import filters_sent
 from config.api.hashids import encode_id
 from config.api.idempotency import IdempotentActionsMixin
@@ -79,6 +92,12 @@ BULK_SERVICES: dict[str, BulkService] = {
         value=run.options["new_value"],
         company=run.options["company"],
     ),
+    "add_tags": lambda rows, run: clients_add_tags(
+        clients_queryset=rows, user=run.user, names=run.options["tags"]
+    ),
+    "remove_tags": lambda rows, run: clients_remove_tags(
+        clients_queryset=rows, user=run.user, names=run.options["tags"]
+    ),
 }
 
 
@@ -105,7 +124,8 @@ class ClientViewSet(
     input_serializer_class = ClientInputSerializer
     bulk_services = BULK_SERVICES
     bulk_description = (
-        "archive, restore, delete, assign_group or bulk_update a set of clients.\n\n"
+        "archive, restore, delete, assign_group, bulk_update, add_tags or "
+        "remove_tags a set of clients.\n\n"
         "Every id must be one of the company's clients (deleted ones too), else 422\n"
         "and nothing changes; clients the user may not edit are skipped."
     )
@@ -214,12 +234,45 @@ class ClientViewSet(
     def perform_destroy(self, row: Client) -> None:
         client_delete(client=row, user=self.user)
 
+    # One-client verbs ---------------------------------------------------------
+
+    def _verb_input(self, serializer_class: type[Any]) -> tuple[Client, dict[str, Any]]:
+        """The client of the path to change (404, 403; a deleted one 400, as an
+        update) and the validated body (422)."""
+        client: Client = self.get_write_object()
+        if client.is_deleted:
+            raise ApiError(DELETED_CLIENT_MESSAGE, 400)
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return client, dict(serializer.validated_data)
+
+    @action(detail=True, methods=["post"], url_path="tags", permission_action="edit")
+    def tags(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Replace the client's tags."""
+        client, data = self._verb_input(ClientTagsInputSerializer)
+        client_tags_replace(client=client, user=self.user, names=data["tags"])
+        return self.answer(self.stored(client))
+
+    @action(detail=True, methods=["post"], url_path="owner", permission_action="edit")
+    def owner(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Make one of the client's contacts the primary one."""
+        client, data = self._verb_input(ClientOwnerInputSerializer)
+        client_owner_set(client=client, user=self.user, contact_id=data["contact_id"])
+        return self.answer(self.stored(client))
+
+    @action(detail=True, methods=["post"], url_path="status", permission_action="edit")
+    def status(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Archive or restore the client."""
+        client, data = self._verb_input(ClientStatusInputSerializer)
+        client_status_set(client=client, user=self.user, status=data["status"])
+        return self.answer(self.stored(client))
+
     # Bulk -------------------------------------------------------------------
 
     def bulk_options(self, body: Any) -> dict[str, Any]:
         data = {
             key: body.get(key)
-            for key in ("group_settings_id", "column", "new_value")
+            for key in ("group_settings_id", "column", "new_value", "tags")
             if key in body
         }
         data["action"] = self.bulk_action_name(body)

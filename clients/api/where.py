@@ -6,8 +6,7 @@ field is and how it filters. Every condition compiles to a `Q` built by
 conditions are AND-ed onto the list's queryset like one more filter: no SQL of
 its own, and the company scope of the queryset is never left.
 
-A field is one entry in `WHERE_FIELDS`. The tags filter's builder will be one line:
-`"tags": WhereField(ValueType.TEXT, MEMBERSHIP, tags_condition)`.
+A field is one entry in `WHERE_FIELDS`.
 """
 
 import re
@@ -23,7 +22,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from clients.api.conditions import column_is, contact_email_is, is_active
+from clients.api.conditions import (
+    column_is,
+    contact_email_is,
+    is_active,
+    tags_condition,
+)
 from clients.api.filter_fields import SinceField
 from config.api.hashids import decode_id
 from config.api.where import Condition, Value, parse_where, problem
@@ -94,6 +98,7 @@ WHERE_FIELDS: dict[str, WhereField] = {
     "group": WhereField(ValueType.HASHID, MEMBERSHIP, _column("group_settings_id")),
     "active": WhereField(ValueType.FLAG, FLAG, _state),
     "is_deleted": WhereField(ValueType.FLAG, FLAG, _column("is_deleted")),
+    "tags": WhereField(ValueType.TEXT, MEMBERSHIP, tags_condition),
 }
 
 # Matches no row: what an undecodable hashed id selects, as in the `group` filter.

@@ -1,7 +1,7 @@
 """The CSV file's columns and how a cell is written and read back.
 
 The spec's CSV fields are columns of their own, the value as it is; the client's
-key, group, assigned user, state and settings are written their own way.
+key, group, assigned user, state, settings and tags are written their own way.
 """
 
 from typing import Any
@@ -18,6 +18,7 @@ CLIENT_COLUMNS = (
     "assigned_user",
     "archived",
     "settings",
+    "tags",
 )
 CONTACT_FIELDS = tuple(field.key for field in CONTACT_CSV_FIELDS)
 CONTACT_BOOLEANS = tuple(

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 
 from clients.csv.columns import COLUMNS, CONTACT_FIELDS, cell_text, neutralise_formula
 from clients.fields import CSV_FIELDS
-from clients.models import Client
+from clients.models import Client, ClientTag
 from companies.models import Company
 from config.api.hashids import encode_id
 from contacts.fields import CSV_FIELDS as CONTACT_CSV_FIELDS
@@ -32,6 +32,7 @@ def _client_cells(client: Client) -> list[str]:
         assigned,
         cell_text(client.archived_at is not None),
         json.dumps(client.settings or {}, sort_keys=True, ensure_ascii=False),
+        ", ".join(link.tag.name for link in getattr(client, "tag_link_list", [])),
     ]
 
 
@@ -60,7 +61,14 @@ def clients_export_rows(
                     "-is_primary", "pk"
                 ),
                 to_attr="live_contacts",
-            )
+            ),
+            Prefetch(
+                "tag_links",
+                queryset=ClientTag.objects.select_related("tag").order_by(
+                    "tag__key", "tag__name"
+                ),
+                to_attr="tag_link_list",
+            ),
         )
         .order_by("number_sort", "pk")
     )

@@ -143,6 +143,8 @@ class _Validator:
                 problems.append(
                     ImportProblem(line, "settings", "Not valid JSON (an object).")
                 )
+        if "tags" in row:
+            data["tags"] = row["tags"]  # a comma list, as the input reads it
         archived = _boolean(row.get("archived", ""))
         if archived is None:
             problems.append(ImportProblem(line, "archived", "Must be true or false."))

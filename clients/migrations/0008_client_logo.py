@@ -43,7 +43,7 @@ def drop_columns(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0006_group_name_unique_in_company"),
+        ("clients", "0007_tags"),
     ]
 
     operations = [

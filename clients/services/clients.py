@@ -20,6 +20,7 @@ from clients.services.activities import activity_record, user_id_of
 from clients.services.bulk import clients_change_state
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
+from clients.services.tags import client_tags_set
 from companies.models import Company
 from companies.required import missing_required
 from config.errors import Refusal
@@ -50,6 +51,20 @@ def _apply(client: Client, data: Mapping[str, Any], company: Company) -> None:
             setattr(client, key, value)
     if "country_id" in data and data["country_id"] is None:
         client.country_id = _company_country(company)
+
+
+def _tags_and_state(
+    client: Client, data: Mapping[str, Any], user: AbstractBaseUser | None
+) -> None:
+    """`tags` (the whole set) and Paymo's `active` (archive or restore), when sent."""
+    if "tags" in data:
+        client_tags_set(client=client, names=data["tags"])
+    if "active" in data:
+        clients_change_state(
+            clients_queryset=Client.objects.filter(pk=client.pk),
+            user=user,
+            action="restore" if data["active"] else "archive",
+        )
 
 
 def _save(client: Client, **kwargs: Any) -> None:
@@ -88,7 +103,7 @@ def _store(
     creating: bool,
 ) -> None:
     """Save the client, sync the contacts sent (each filled in as the company
-    requires) and log its creation or update."""
+    requires), log its creation or update, then set the tags and state sent."""
     _save(client)
     contacts_sync(
         client=client,
@@ -99,6 +114,20 @@ def _store(
     )
     activity = Activity.CREATE_CLIENT if creating else Activity.UPDATE_CLIENT
     activity_record(client=client, user=user, activity_type_id=activity)
+    _tags_and_state(client, data, user)
+
+
+def client_locked_live(client: Client) -> Client:
+    """The client re-read with its company, its row locked until the transaction
+    ends; a deleted client can't be edited (a 400 Refusal)."""
+    locked: Client = (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("company")
+        .get(pk=client.pk)
+    )
+    if locked.is_deleted:
+        raise Refusal(DELETED_CLIENT_MESSAGE, 400)
+    return locked
 
 
 @transaction.atomic
@@ -133,18 +162,14 @@ def client_update(
     """Change the fields that were sent; the rest keep their values.
 
     A deleted client can't be edited (a 400 Refusal); an archived one stays
-    archived. A required field sent empty is refused (one left out keeps its
-    stored value, even empty). Settings are merged key by key; `number`
-    blanked is taken from the counter. The client's row stays locked until the
-    transaction ends, so its contacts are synced under the lock.
+    archived, unless `active` (Paymo's) is sent: it archives or restores the
+    client after the update, as the bulk actions do. A required field sent empty
+    is refused (one left out keeps its stored value, even empty). Settings are
+    merged key by key; `number` blanked is taken from the counter. The client's
+    row stays locked until the transaction ends, so its contacts and tags are
+    synced under the lock.
     """
-    locked: Client = (
-        Client.objects.select_for_update(of=("self",))
-        .select_related("company")
-        .get(pk=client.pk)
-    )
-    if locked.is_deleted:
-        raise Refusal(DELETED_CLIENT_MESSAGE, 400)
+    locked = client_locked_live(client)
     company = locked.company
     _refuse_missing_required(data, company, updating=True)
     _apply(locked, data, company)

@@ -6,7 +6,7 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
-from clients.models import Activity, Client, LedgerEntry, display_name
+from clients.models import Activity, Client, ClientTag, LedgerEntry, display_name
 from clients.services.activities import activities_move, activity_record
 from clients.services.clients import CLIENT_NOT_FOUND
 from clients.services.logos import LOGO_FIELDS, logo_paths
@@ -66,6 +66,15 @@ def _contacts_move(*, primary: Client, merged: Client) -> None:
         ClientContact.objects.filter(pk=Subquery(oldest))
         .exclude(Exists(live.filter(is_primary=True)))
         .update(is_primary=True, updated_at=now)
+    )
+
+
+def _tags_move(*, primary: Client, merged: Client) -> None:
+    """The merged client's tags the primary lacks become the primary's (one
+    UPDATE); the ones it has already go with the merged client."""
+    held = ClientTag.objects.filter(client_id=primary.pk).values("tag_id")
+    ClientTag.objects.filter(client_id=merged.pk).exclude(tag_id__in=held).update(
+        client_id=primary.pk
     )
 
 
@@ -136,6 +145,7 @@ def client_merge(
     )
 
     _contacts_move(primary=primary, merged=merged)
+    _tags_move(primary=primary, merged=merged)
     documents_move(from_owner=merged, to_owner=primary, at=now)
     activities_move(from_client=merged, to_client=primary)
     activity_record(

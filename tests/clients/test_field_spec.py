@@ -39,6 +39,8 @@ from tests.factories import ClientFactory, ContactFactory, GroupSettingFactory
 # documents (ignored) and the `*_code` conveniences.
 CLIENT_INPUT_SPECIALS = (
     "contacts",
+    "tags",
+    "active",
     "documents",
     "country_code",
     "shipping_country_code",
@@ -315,6 +317,7 @@ def test_the_csv_header_is_the_csv_spec_fields(company):
         "assigned_user",
         "archived",
         "settings",
+        "tags",
     ]
     contact_columns = [f"contact_{field.key}" for field in contact_fields.CSV_FIELDS]
     assert list(CONTACT_COLUMNS) == contact_columns

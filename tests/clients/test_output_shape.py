@@ -70,6 +70,7 @@ FIELDS = {
     "logo_thumb_large": str,
     "logo_thumb_medium": str,
     "logo_thumb_small": str,
+    "tags": list,
 }
 
 

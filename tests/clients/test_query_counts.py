@@ -330,3 +330,29 @@ def test_showing_a_client_with_a_logo(warm, many_clients, django_assert_num_quer
     with django_assert_num_queries(SHOW):
         body = ok(warm.get(client_url(many_clients[0].pk)))
     assert body["data"]["logo_thumb_large"].endswith("/logo?size=large")
+
+
+@pytest.mark.parametrize("per_page", [20, 500])
+def test_tags_add_one_query_when_a_client_shown_has_any(
+    warm, company, many_clients, django_assert_num_queries, per_page
+):
+    from clients.services.tags import client_tags_set
+
+    for index, client in enumerate(many_clients[::2]):
+        client_tags_set(client=client, names=["vip", f"region-{index % 3}"])
+    with django_assert_num_queries(LIST + 1):
+        response = warm.get(CLIENTS, {"per_page": per_page})
+    rows = ok(response)["data"]
+    assert len(rows) == min(per_page, 60)
+    assert rows[0]["tags"] == ["region-0", "vip"]
+    assert rows[1]["tags"] == []
+    assert sum(bool(row["tags"]) for row in rows) == len(rows[::2])
+    with django_assert_num_queries(COUNTED_LIST + 1):
+        response = warm.get(CLIENTS, {"per_page": per_page, "tags": "VIP"})
+    assert len(ok(response)["data"]) == min(per_page, 30)
+    with django_assert_num_queries(SHOW + 1):
+        response = warm.get(client_url(many_clients[0].pk))
+    assert ok(response)["data"]["tags"] == ["region-0", "vip"]
+    with django_assert_num_queries(SHOW):
+        response = warm.get(client_url(many_clients[1].pk))
+    assert ok(response)["data"]["tags"] == []

@@ -196,7 +196,7 @@ def test_where_combines_with_the_other_parameters(company, clients):
             "The where field `nmae` is unknown; use one of name, number, id_number, "
             "custom_value1, custom_value2, custom_value3, custom_value4, email, "
             "balance, paid_to_date, created_at, updated_at, country_id, group, "
-            "active, is_deleted (at character 1).",
+            "active, is_deleted, tags (at character 1).",
         ),
         (
             'balance = "a lot"',
@@ -313,3 +313,29 @@ def test_a_like_is_the_sql_of_the_name_filter_and_email_the_email_filter(company
 
     assert sql(urlencode({"where": 'name like "%Inc%"'})) == sql("name=Inc")
     assert sql(urlencode({"where": 'email = "a@b.c"'})) == sql("email=a@b.c")
+
+
+def test_where_tags_compiles_onto_the_tags_filter(owner):
+    from clients.services.tags import client_tags_set
+    from tests.factories import ClientFactory
+
+    gold, silver, plain = (
+        ClientFactory.create(company=owner.company, name=name)
+        for name in ("Gold", "Silver", "Plain")
+    )
+    client_tags_set(client=gold, names=["VIP", "gold"])
+    client_tags_set(client=silver, names=["vip"])
+
+    def names(expression):
+        answer = owner.api.get("/api/v1/clients", {"where": expression, "sort": "name"})
+        assert answer.status_code == 200, answer.content
+        return [row["name"] for row in answer.json()["data"]]
+
+    assert names('tags = "vip"') == ["Gold", "Silver"]
+    assert names('tags = "GOLD"') == ["Gold"]
+    assert names('tags in ("gold", "nope")') == ["Gold"]
+    assert names('tags != "vip"') == ["Plain"]
+    assert names('tags not in ("gold") and tags = "vip"') == ["Silver"]
+    assert plain.pk
+    bad = owner.api.get("/api/v1/clients", {"where": 'tags like "%v%"'})
+    assert bad.status_code == 422 and "where" in bad.json()["errors"]

@@ -273,7 +273,9 @@ def client_with(
     return client
 
 
-MERGE_QUERIES = 22
+# 22, then the tags: the merged client's move over (one UPDATE) and the cascade
+# drops the ones the primary had already (one DELETE).
+MERGE_QUERIES = 24
 
 
 def test_merge_query_count_does_not_grow_with_contacts_documents_or_activities(
@@ -294,3 +296,17 @@ def test_merge_query_count_does_not_grow_with_contacts_documents_or_activities(
     assert Document.objects.filter(owner_id=primary.pk).count() == 51
     balances = LedgerEntry.objects.filter(client=primary).order_by("pk")
     assert list(balances.values_list("balance", flat=True)) == [5, 10]
+
+
+def test_merge_gives_the_primary_the_tags_it_lacks(owner: Member) -> None:
+    from clients.models import ClientTag
+    from clients.services.tags import client_tags_set
+
+    primary = make_client(owner.company, name="Primary")
+    merged = make_client(owner.company, name="Merged")
+    client_tags_set(client=primary, names=["vip", "north"])
+    client_tags_set(client=merged, names=["VIP", "south"])
+    response = merge(owner.api, primary, merged)
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["tags"] == ["north", "south", "vip"]
+    assert set(ClientTag.objects.values_list("client_id", flat=True)) == {primary.pk}

@@ -10,6 +10,7 @@ from clients.csv import COLUMNS, neutralise_formula, restore_formula
 from clients.models import Activity, Client
 from clients.seeding import seed_clients
 from clients.services.settings import new_client_settings
+from clients.services.tags import client_tags_set
 from contacts.models import ClientContact
 from tests.factories import (
     ClientFactory,
@@ -111,8 +112,11 @@ def test_an_export_imports_into_another_company_unchanged(company, tmp_path):
     ContactFactory.create(
         client=special, email="q@x.test", send_email=False, is_primary=False
     )
+    client_tags_set(client=special, names=["wholesale", "VIP"])
     source = tmp_path / "a.csv"
     export(company, "--output", str(source), "--no-progress")
+    exported_tags = {row["tags"] for row in rows_of(source.read_text())}
+    assert exported_tags == {"", "VIP, wholesale"}
 
     output, _ = import_file(other, source)
     assert output.startswith("Imported 16 clients")

@@ -19,8 +19,9 @@ from django.db import close_old_connections
 from django.forms.models import model_to_dict
 from PIL import Image
 
-from clients.models import Activity, Client, GroupSetting, LedgerEntry
+from clients.models import Activity, Client, ClientTag, GroupSetting, LedgerEntry, Tag
 from clients.services.logos import client_logo_set
+from clients.services.tags import client_tags_set
 from companies.models import Company
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
@@ -105,6 +106,13 @@ def snapshot(company: Company | None = None) -> dict[str, list[dict[str, Any]]]:
             }
             for row in rows.order_by("pk")
         ]
+    links = ClientTag.objects.order_by("pk")
+    tags = Tag.objects.order_by("pk")
+    if company is not None:
+        links = links.filter(client__company=company)
+        tags = tags.filter(company=company)
+    result["ClientTag"] = [model_to_dict(row) for row in links]
+    result["Tag"] = [{**model_to_dict(row), "key": row.key} for row in tags]
     return result
 
 
@@ -121,6 +129,11 @@ class Tenant:
     @property
     def company(self) -> Company:
         return self.member.company
+
+    @property
+    def tag(self) -> str:
+        """A tag of this company's clients that no other company has."""
+        return f"{self.company.name} tag"
 
     @property
     def client_id(self) -> str:
@@ -170,6 +183,7 @@ def populate(member: Member, name: str) -> Tenant:
                 user=None,
                 upload=SimpleUploadedFile("logo.png", png_bytes((40, 20))),
             )
+        client_tags_set(client=client, names=[tenant.tag, "shared"])
         Activity.objects.create(
             company=company, client=client, activity_type_id=Activity.CREATE_CLIENT
         )

@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from clients.models import Client
+from clients.models import Client, Tag
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
 from tests.factories import PASSWORD
@@ -74,6 +74,7 @@ def a_strings(a: Tenant) -> list[str]:
     values += [contact.email for contact in a.contacts]
     values += [group.name for group in a.groups]
     values += [document.hash for document in a.documents]
+    values += [a.tag]
     return values
 
 
@@ -143,6 +144,8 @@ def list_clients(a: Tenant, b: Tenant) -> None:
         f"filter={a.contacts[0].email}",
         f"name={a.clients[0].name}",
         f"number={a.clients[0].number}",
+        f"tags={a.tag}",
+        f"tags_any={a.tag},nothing",
     ):
         assert listed_ids(api.get(f"/api/v1/clients?{query}")) == [], query
     for expression in (
@@ -251,6 +254,53 @@ def client_bulk(a: Tenant, b: Tenant) -> None:
     )
     assert answer.status_code == 422
     assert answer.json()["errors"] == INVALID_IDS
+    for action in ("add_tags", "remove_tags"):
+        answer = b.member.api.post(
+            "/api/v1/clients/bulk",
+            {"action": action, "ids": [a.client_id], "tags": [a.tag, "shared"]},
+            format="json",
+        )
+        assert answer.status_code == 422
+        assert answer.json()["errors"] == INVALID_IDS
+    # B tagging its own clients with A's tag names makes B's own tags.
+    answer = b.member.api.post(
+        "/api/v1/clients/bulk",
+        {"action": "add_tags", "ids": [encode_id(b.clients[0].pk)], "tags": [a.tag]},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert Tag.objects.filter(company=b.company, name=a.tag).count() == 1
+
+
+def client_tags(a: Tenant, b: Tenant) -> None:
+    not_found("Client not found", "POST", CLIENT + "/tags", {"tags": ["pwned"]})(a, b)
+    mine = encode_id(b.clients[0].pk)
+    answer = b.member.api.post(
+        f"/api/v1/clients/{mine}/tags", {"tags": [a.tag, "shared"]}, format="json"
+    )
+    assert answer.status_code == 200, answer.content
+    assert sorted(answer.json()["data"]["tags"]) == sorted([a.tag, "shared"])
+    shared = Tag.objects.filter(key="shared").values_list("company_id", flat=True)
+    assert sorted(shared) == sorted([a.company.pk, b.company.pk])
+
+
+def client_owner(a: Tenant, b: Tenant) -> None:
+    not_found(
+        "Client not found", "POST", CLIENT + "/owner", {"contact_id": a.contact_id}
+    )(a, b)
+    # A's contact as the owner of B's client: an invalid contact, nothing changed.
+    mine = encode_id(b.clients[0].pk)
+    answer = b.member.api.post(
+        f"/api/v1/clients/{mine}/owner", {"contact_id": a.contact_id}, format="json"
+    )
+    assert answer.status_code == 422, answer.content
+    assert list(answer.json()["errors"]) == ["contact_id"]
+
+
+def client_status(a: Tenant, b: Tenant) -> None:
+    not_found("Client not found", "POST", CLIENT + "/status", {"status": "archived"})(
+        a, b
+    )
 
 
 def upload(method: str) -> Scenario:
@@ -419,6 +469,9 @@ MATRIX: dict[tuple[str, str], Scenario] = {
     (CLIENT + "/logo", "GET"): logo("GET"),
     (CLIENT + "/logo", "POST"): logo("POST"),
     (CLIENT + "/logo", "DELETE"): logo("DELETE"),
+    (CLIENT + "/tags", "POST"): client_tags,
+    (CLIENT + "/owner", "POST"): client_owner,
+    (CLIENT + "/status", "POST"): client_status,
     ("/api/v1/group_settings", "GET"): list_groups,
     ("/api/v1/group_settings", "POST"): create_group,
     ("/api/v1/group_settings/bulk", "POST"): group_bulk,
