@@ -23,13 +23,14 @@ from clients.services.documents import client_documents_upload
 from config.api.errors import NotFoundError
 from config.api.hashids import decode_id
 from config.api.idempotency import IdempotentActionsMixin
+from config.api.openapi_headers import ETAG_HEADER, IF_MATCH
 from config.api.pagination import queryset_page
 from config.api.parsers import (
     ApiJSONParser,
     PhpFormParser,
 )
 from config.api.permissions import EntityPermission, request_membership
-from config.api.schema import ETAG_HEADER, IF_MATCH, error_response
+from config.api.schema import error_response
 from config.api.viewsets import CompanyScopedViewSet
 from documents.api import examples as document_examples
 from documents.api.filters import DocumentFilterSet

@@ -26,8 +26,9 @@ from clients.services.logos import (
     client_logo_set,
 )
 from config.api.errors import NotFoundError
+from config.api.openapi_headers import ETAG_HEADER, IF_MATCH
 from config.api.parsers import ApiJSONParser, PhpFormParser, PhpMultiPartParser
-from config.api.schema import ETAG_HEADER, IF_MATCH, error_response
+from config.api.schema import error_response
 from documents.api.parsers import close_uploads
 from documents.files import content_type_for, file_extension
 

@@ -23,8 +23,9 @@ from clients.services.purge import client_purge
 from config.api.errors import ApiError
 from config.api.hashids import decode_id
 from config.api.idempotency import IdempotentActionsMixin
+from config.api.openapi_headers import ETAG_HEADER, IF_MATCH
 from config.api.password import PasswordProtected
-from config.api.schema import ETAG_HEADER, IF_MATCH, data_envelope, error_response
+from config.api.schema import data_envelope, error_response
 from config.api.viewsets import CompanyScopedViewSet
 
 PASSWORD_PARAMETERS = [

@@ -24,7 +24,7 @@ from clients.api.inputs import (
 from clients.api.outputs import ClientSerializer
 from clients.fields import BULK_UPDATE_COLUMNS
 from config.api.bulk import INVALID_IDS, MAX_BULK_IDS
-from config.api.schema import (
+from config.api.openapi_headers import (
     ETAG_HEADER,
     IDEMPOTENCY_KEY,
     IF_MATCH,
