@@ -36,6 +36,8 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 RESULTS = ROOT / "bench" / "results"
 TOKEN = "bench-token-0123456789abcdef"
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+# Separate databases for runs that must not share seeded data (two branches at once).
+PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "ninja_bench")
 
 
 @dataclass
@@ -100,7 +102,7 @@ def database_url(db: str, size: int) -> str:
     if db == "sqlite":
         RESULTS.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{RESULTS / f'bench-{size}.sqlite3'}"
-    name = f"ninja_bench_{size}"
+    name = f"{PG_PREFIX}_{size}"
     subprocess.run(
         ["psql", f"{PG_BASE}/postgres", "-qc", f"CREATE DATABASE {name}"],
         capture_output=True,
