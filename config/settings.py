@@ -55,10 +55,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "companies",
     "clients",
     "contacts",
     "documents",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -386,3 +389,8 @@ LOGGING = {
     # runserver's own line per request would repeat it.
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Background tasks, run by `manage.py db_worker` from rows in the database.
+# Enqueueing writes that row in the caller's transaction: a task exists only if
+# the change that enqueued it committed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

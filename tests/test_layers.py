@@ -1,7 +1,7 @@
 """The import rules of the layers, read from the source (no module is imported).
 
-Apps depend downwards only: `config` ← `companies` ← `contacts`, `documents` ←
-`clients`. The REST plumbing (`config.api`) sits between `companies` (it
+Apps depend downwards only: `config` ← `companies` ← `contacts`, `documents`,
+`webhooks` ← `clients`. The REST plumbing (`config.api`) sits between `companies` (it
 authenticates with companies' tokens) and the apps that serve resources; an
 app's own `api` package is in the app's layer, so `documents.api` may not reach
 up into `clients` either. The one upward use allowed is a selector: documents ask
@@ -17,7 +17,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("config", "companies", "contacts", "documents", "clients")
+APPS = ("config", "companies", "contacts", "documents", "webhooks", "clients")
 WEB_PACKAGES = ("rest_framework", "drf_spectacular")
 
 # Layers that are not a whole app: the REST plumbing and the root URL conf.
@@ -29,7 +29,15 @@ ALLOWED_LAYERS: dict[str, set[str]] = {
     "config.api": {"config", "companies"},
     "contacts": {"config", "companies", "config.api"},
     "documents": {"config", "companies", "config.api"},
-    "clients": {"config", "companies", "config.api", "contacts", "documents"},
+    "webhooks": {"config", "companies", "config.api"},
+    "clients": {
+        "config",
+        "companies",
+        "config.api",
+        "contacts",
+        "documents",
+        "webhooks",
+    },
     "config.urls": {"config", "companies", "config.api", *APPS},
 }
 # The upward imports allowed, by layer: selectors only.
