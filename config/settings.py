@@ -394,3 +394,7 @@ LOGGING = {
 # Enqueueing writes that row in the caller's transaction: a task exists only if
 # the change that enqueued it committed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Webhook targets must resolve to public addresses, unless this is set (tests, or a
+# single machine whose receivers run beside it).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS")
