@@ -393,8 +393,33 @@ LOGGING = {
 # Background tasks, run by `manage.py db_worker` from rows in the database.
 # Enqueueing writes that row in the caller's transaction: a task exists only if
 # the change that enqueued it committed.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Webhook deliveries have a queue of their own, so their workers scale apart.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "webhooks"],
+    }
+}
 
 # Webhook targets must resolve to public addresses, unless this is set (tests, or a
 # single machine whose receivers run beside it).
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS")
+
+# Webhook delivery (webhooks/sending.py, webhooks/retries.py; README "Running webhook
+# workers"). One attempt may take WEBHOOK_TIMEOUT_SECONDS in all (connect, TLS,
+# request and answer); a worker holds a delivery for that plus the margin, after
+# which another worker may take it over.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_LEASE_MARGIN_SECONDS = float(
+    os.environ.get("WEBHOOK_LEASE_MARGIN_SECONDS", "30")
+)
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+# The wait before retry n is drawn from [step/2, step], step = base * 4^(n-1), capped.
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_RETRY_MAX_SECONDS = float(
+    os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", str(8 * 3600))
+)
+# A subscription is disabled after this many deliveries in a row gave up.
+WEBHOOK_DISABLE_AFTER_FAILURES = int(
+    os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "5")
+)
