@@ -55,7 +55,11 @@ run: install
 	echo "  $(MANAGE) list_tokens" && \
 	echo "API docs: http://$(CURL_HOST):$(PORT)/api/docs" && \
 	$(if $(filter-out 127.0.0.1 localhost,$(HOST)),echo "Other machines must call it by a name listed in ALLOWED_HOSTS (README, Configuration)." && )\
+	echo "A webhooks worker runs beside the server (README, Running webhook workers)." && \
 	echo ""
+# The worker starts first and stops with the server, however the server ends.
+	@$(MANAGE) webhooks_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: install-dev
