@@ -9,6 +9,7 @@ events never overtake each other.
 """
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -26,6 +27,8 @@ from webhooks.signing import signature
 
 logger = logging.getLogger("webhooks")
 QUEUE = "webhooks"
+# Set when the worker was asked to stop: a chain hands its rest to another worker.
+stopping = threading.Event()
 SENDABLE = Q(
     status=DeliveryStatus.PENDING,
     webhook__disabled_at__isnull=True,
@@ -161,5 +164,8 @@ def deliver_chain(webhook_id: int, entity_key: str) -> int:
         outcome = attempt(claim.delivery)
         attempts += 1
         if not record(claim, outcome, started_at):
+            break
+        if stopping.is_set():
+            deliver_chain.enqueue(webhook_id, entity_key)
             break
     return attempts

@@ -1,7 +1,8 @@
 """A real HTTP receiver on 127.0.0.1 and the rows the delivery tests send.
 
 The receiver answers from a plan, one reply per request (then 200): a status,
-`HANG` (holds the request until the test ends) or a redirect.
+`HANG` (holds the request until the test ends), `(SLOW, seconds)` (a 200 that
+long after the request) or `(3xx, location)`, a redirect.
 """
 
 import json
@@ -20,6 +21,7 @@ from webhooks.dispatch import enqueue_deliveries
 from webhooks.models import Webhook, WebhookDelivery
 
 HANG = "hang"
+SLOW = "slow"
 
 
 @dataclass
@@ -67,6 +69,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             if reply == HANG:
                 receiver.release.wait(120)
                 return
+            if isinstance(reply, tuple) and reply[0] == SLOW:
+                receiver.release.wait(reply[1])
+                reply = 200
             if isinstance(reply, tuple):
                 self.send_response(reply[0])
                 self.send_header("Location", reply[1])

@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 
 from tests.reliability.live_server import BASE_DIR, manage
-from tests.webhooks.delivery_support import HANG, Receiver, receiver
+from tests.webhooks.delivery_support import HANG, SLOW, Receiver, receiver
 
 pytestmark = pytest.mark.slow
 __all__ = ["receiver"]
@@ -27,16 +27,21 @@ import json
 from companies.models import Company
 from webhooks.dispatch import enqueue_deliveries
 from webhooks.models import Webhook, WebhookDelivery
-from django.db import transaction
-with transaction.atomic():
-    company = Company.objects.create(name="Faults")
-    webhook = Webhook.objects.create(company=company, event_id=1, target_url={url!r})
+company = Company.objects.create(name="Faults")
+webhook = Webhook.objects.create(company=company, event_id=1, target_url={url!r})
+for n in range({count}):
     delivery = WebhookDelivery.objects.create(
         webhook=webhook, event_id=1, event="client.updated", entity_key="client:1",
-        body='{{"event": "client.updated"}}',
+        body=json.dumps({{"event": "client.updated", "n": n}}),
     )
     enqueue_deliveries([delivery])
 print(json.dumps({{"id": delivery.pk, "idempotency_id": str(delivery.idempotency_id)}}))
+"""
+STATUSES = """
+import json
+from webhooks.models import WebhookDelivery
+statuses = WebhookDelivery.objects.order_by("id").values_list("status", flat=True)
+print(json.dumps(list(statuses)))
 """
 SHOW = """
 import json
@@ -124,7 +129,7 @@ def test_a_worker_killed_mid_delivery_is_followed_by_one_that_sends_it(
     tmp_path: Path,
 ) -> None:
     receiver.plan = [HANG]
-    queued = shell(shared_database, CREATE.format(url=receiver.url))
+    queued = shell(shared_database, CREATE.format(url=receiver.url, count=1))
     log = tmp_path / "workers.log"
 
     first = start_worker(shared_database, log, workers)
@@ -143,3 +148,25 @@ def test_a_worker_killed_mid_delivery_is_followed_by_one_that_sends_it(
     assert ids == [queued["idempotency_id"]] * 2
     # The killed worker never logged its attempt; the second one did.
     assert shown == {"status": "delivered", "answers": [200]}
+
+
+def test_a_worker_asked_to_stop_finishes_its_attempt_and_hands_on_the_chain(
+    shared_database: dict[str, str],
+    workers: list[Any],
+    receiver: Receiver,
+    tmp_path: Path,
+) -> None:
+    receiver.plan = [(SLOW, 2)]
+    shell(shared_database, CREATE.format(url=receiver.url, count=3))
+    log = tmp_path / "workers.log"
+
+    first = start_worker(shared_database, log, workers)
+    assert receiver.wait_for(1), log.read_text(errors="replace")
+    os.killpg(first.pid, signal.SIGTERM)
+    assert first.wait(timeout=60) == 0, log.read_text(errors="replace")
+    assert shell(shared_database, STATUSES) == ["delivered", "pending", "pending"]
+    assert len(receiver.requests) == 1
+
+    start_worker(shared_database, log, workers)
+    assert receiver.wait_for(3), log.read_text(errors="replace")
+    assert [body["n"] for body in receiver.bodies()] == [0, 1, 2]

@@ -2,7 +2,8 @@
 queue, plus a sweep every `--sweep-interval` seconds that queues again the
 chains a dead worker left (webhooks/recovery.py). Run as many as you like, on
 as many machines as share the database; each needs a unique `--worker-id`
-(the default is random)."""
+(the default is random). SIGTERM lets the attempt in flight finish and hands
+the rest of its chain to another worker."""
 
 import logging
 import os
@@ -10,15 +11,17 @@ import random
 import threading
 import time
 from argparse import ArgumentParser
+from types import FrameType
 from typing import Any
 
+from django.core.management.base import CommandError
 from django.db import connection
-from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
-from django_tasks_db.management.commands.db_worker import valid_interval
+from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
 from webhooks.recovery import sweep
-from webhooks.tasks import QUEUE
+from webhooks.tasks import QUEUE, stopping
 
 logger = logging.getLogger("webhooks")
 
@@ -42,6 +45,12 @@ def sweep_forever(interval: float) -> None:
         time.sleep(interval * random.uniform(0.8, 1.2))
 
 
+class WebhooksWorker(Worker):
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+        super().shutdown(signum, frame)
+
+
 class Command(DbWorkerCommand):
     help = "Send webhook deliveries: a database task worker plus the sweep."
 
@@ -56,13 +65,37 @@ class Command(DbWorkerCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        interval: float = options.pop("sweep_interval")
-        if options["batch"]:
+        # db_worker's own handle, with the worker that tells chains to stop.
+        self.configure_logging(options["verbosity"])
+        batch, reload = options["batch"], options["reload"] and not options["batch"]
+        queue_names = options["queue_name"].split(",")
+        excluded = [name for name in options["exclude_queues"].split(",") if name]
+        if excluded and "*" not in queue_names:
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        worker = WebhooksWorker(
+            queue_names=queue_names,
+            interval=options["interval"],
+            batch=batch,
+            backend_name=options["backend_name"],
+            startup_delay=options["startup_delay"],
+            max_tasks=options["max_tasks"],
+            worker_id=options["worker_id"],
+            excluded_queue_names=excluded,
+        )
+        interval: float = options["sweep_interval"]
+        in_worker_process = (
+            not reload or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
+        )
+        if batch:
             sweep_once()
-        elif interval and (
-            not options["reload"] or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
-        ):
+        elif interval and in_worker_process:
             threading.Thread(
                 target=sweep_forever, args=(interval,), name="sweep", daemon=True
             ).start()
-        super().handle(*args, **options)
+        if reload:
+            if in_worker_process:
+                worker.configure_signals()
+            run_with_reloader(worker.run)
+        else:
+            worker.configure_signals()
+            worker.run()
