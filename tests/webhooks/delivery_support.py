@@ -1,8 +1,9 @@
 """A real HTTP receiver on 127.0.0.1 and the rows the delivery tests send.
 
 The receiver answers from a plan, one reply per request (then 200): a status,
-`HANG` (holds the request until the test ends), `(SLOW, seconds)` (a 200 that
-long after the request) or `(3xx, location)`, a redirect.
+`HANG` (holds the request until the test ends), `TRICKLE` (a header, a byte
+every 0.1 s for 10 s), `(SLOW, seconds)` (a 200 that long after the
+request) or `(3xx, location)`, a redirect.
 """
 
 import json
@@ -22,6 +23,7 @@ from webhooks.models import Webhook, WebhookDelivery
 
 HANG = "hang"
 SLOW = "slow"
+TRICKLE = "trickle"
 
 
 @dataclass
@@ -68,6 +70,14 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 receiver.arrived.notify_all()
             if reply == HANG:
                 receiver.release.wait(120)
+                return
+            if reply == TRICKLE:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(100):
+                    if receiver.release.wait(0.1):
+                        break
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
                 return
             if isinstance(reply, tuple) and reply[0] == SLOW:
                 receiver.release.wait(reply[1])

@@ -19,6 +19,8 @@ from tests.webhooks.delivery_support import (
 )
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.recovery import stalled_chains
+from webhooks.sending import Outcome
+from webhooks.tasks import claim_head, record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 __all__ = ["delivery_settings", "receiver"]
@@ -109,3 +111,24 @@ def test_a_subscription_enabled_again_sends_what_waited(
     run_worker()
 
     assert [request.body for request in receiver.requests] == [delivery.body.encode()]
+
+
+def test_a_worker_whose_lease_was_taken_over_logs_its_attempt_and_changes_nothing(
+    delivery_settings: Any, receiver: Receiver
+) -> None:
+    delivery = make_delivery(make_webhook(receiver.url))
+    claim = claim_head(delivery.webhook_id, delivery.entity_key)
+    assert claim is not None
+    assert claim_head(delivery.webhook_id, delivery.entity_key) is None
+    # It lapsed, and another worker leased the delivery since.
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        lease_until=claim.lease_until + timedelta(minutes=1)
+    )
+
+    went_on = record(claim, Outcome(500, "", "", 5), timezone.now())
+
+    assert went_on is False
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.status) == (0, DeliveryStatus.PENDING)
+    assert delivery.lease_until == claim.lease_until + timedelta(minutes=1)
+    assert delivery.attempt_log.count() == 1

@@ -8,6 +8,7 @@ import pytest
 
 from tests.webhooks.delivery_support import (
     HANG,
+    TRICKLE,
     Receiver,
     delivery_settings,
     make_delivery,
@@ -121,6 +122,20 @@ def test_a_receiver_that_hangs_is_cut_at_the_timeout(
     assert "Timed out" in logged.error
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
+
+
+def test_a_receiver_that_trickles_its_answer_is_cut_at_the_timeout_too(
+    delivery_settings: Any, receiver: Receiver
+) -> None:
+    delivery_settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    delivery_settings.WEBHOOK_MAX_ATTEMPTS = 1
+    receiver.plan = [TRICKLE]
+    delivery = make_delivery(make_webhook(receiver.url))
+
+    run_worker()
+
+    [logged] = attempts_of(delivery)
+    assert (logged.response_status, logged.error[:9]) == (None, "Timed out")
 
 
 def test_a_refused_connection_is_logged_and_retried(
