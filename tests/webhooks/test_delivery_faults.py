@@ -19,7 +19,8 @@ from django.db import connection
 from tests.reliability.live_server import BASE_DIR, manage
 from tests.webhooks.delivery_support import HANG, SLOW, Receiver, receiver
 
-pytestmark = pytest.mark.slow
+# Transactional: on PostgreSQL the workers' commits are flushed after each test.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 __all__ = ["receiver"]
 
 CREATE = """
@@ -63,7 +64,7 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def shared_database(request: Any, tmp_path: Path) -> dict[str, str]:
+def shared_database(tmp_path: Path) -> dict[str, str]:
     """The environment of processes that share one database with the test."""
     environment = {
         **os.environ,
@@ -74,7 +75,6 @@ def shared_database(request: Any, tmp_path: Path) -> dict[str, str]:
         "WEBHOOK_RETRY_BASE_SECONDS": "0",
     }
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
         environment["DATABASE_URL"] = database_url()
     else:
         environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
