@@ -1,6 +1,6 @@
 """Webhook deliveries per second, by 1 and by 2 worker processes.
 
-    python bench/webhooks_delivery.py --db sqlite|postgres [--deliveries 2000]
+    python bench/webhooks_delivery.py --db sqlite|postgres [--deliveries 1000]
         [--chains 200] [--workers 1,2]
 
 Queues `--deliveries` events over `--chains` clients (one task per event, as the
@@ -169,7 +169,7 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--deliveries", type=int, default=2000)
+    parser.add_argument("--deliveries", type=int, default=1000)
     parser.add_argument("--chains", type=int, default=200)
     parser.add_argument("--workers", default="1,2")
     args = parser.parse_args()

@@ -39,6 +39,8 @@ class Receiver:
     port: int = 0
     plan: list[Any] = field(default_factory=list)
     requests: list[Received] = field(default_factory=list)
+    # The reply each request got, in the same order.
+    replies: list[Any] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
@@ -67,6 +69,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             with receiver.arrived:
                 receiver.requests.append(request)
                 reply = receiver.plan.pop(0) if receiver.plan else 200
+                receiver.replies.append(reply)
                 receiver.arrived.notify_all()
             if reply == HANG:
                 receiver.release.wait(120)

@@ -23,6 +23,22 @@ from tests.webhooks.delivery_support import HANG, SLOW, Receiver, receiver
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 __all__ = ["receiver"]
 
+CHAINS = """
+import json
+from companies.models import Company
+from webhooks.dispatch import enqueue_deliveries
+from webhooks.models import Webhook, WebhookDelivery
+company = Company.objects.create(name="Chains")
+webhook = Webhook.objects.create(company=company, event_id=1, target_url={url!r})
+for n in range({count}):
+    delivery = WebhookDelivery.objects.create(
+        webhook=webhook, event_id=1, event="client.updated",
+        entity_key=f"client:{{n % {chains}}}",
+        body=json.dumps({{"chain": n % {chains}, "n": n}}),
+    )
+    enqueue_deliveries([delivery])
+print(json.dumps({count}))
+"""
 CREATE = """
 import json
 from companies.models import Company
@@ -170,3 +186,33 @@ def test_a_worker_asked_to_stop_finishes_its_attempt_and_hands_on_the_chain(
     start_worker(shared_database, log, workers)
     assert receiver.wait_for(3), log.read_text(errors="replace")
     assert [body["n"] for body in receiver.bodies()] == [0, 1, 2]
+
+
+def test_two_workers_deliver_every_event_once_and_each_client_in_order(
+    shared_database: dict[str, str],
+    workers: list[Any],
+    receiver: Receiver,
+    tmp_path: Path,
+) -> None:
+    count, chains = 60, 6
+    receiver.plan = [500 if n % 4 == 0 else 200 for n in range(count * 2)]
+    shell(shared_database, CHAINS.format(url=receiver.url, count=count, chains=chains))
+    log = tmp_path / "workers.log"
+
+    start_worker(shared_database, log, workers)
+    start_worker(shared_database, log, workers)
+    deadline = time.monotonic() + 120
+    while receiver.replies.count(200) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    accepted = [
+        body
+        for body, reply in zip(receiver.bodies(), receiver.replies, strict=True)
+        if reply == 200
+    ]
+    assert sorted(body["n"] for body in accepted) == list(range(count)), log.read_text(
+        errors="replace"
+    )
+    for chain in range(chains):
+        sent = [body["n"] for body in accepted if body["chain"] == chain]
+        assert sent == sorted(sent)
