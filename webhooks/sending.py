@@ -124,6 +124,8 @@ class _VettedConnection(http.client.HTTPConnection):
 
     def __init__(self, target: Target, sock: _DeadlineSocket) -> None:
         super().__init__(target.host, target.port)
+        # The Host header leaves out the scheme's own port (443 for https).
+        self.default_port = 443 if target.scheme == "https" else 80
         self.sock = sock
 
     def connect(self) -> None:  # the socket is given; never look the name up

@@ -7,6 +7,7 @@ import ssl
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -24,6 +25,8 @@ from tests.webhooks.delivery_support import (
 )
 from tests.webhooks.delivery_support import run_worker as run_worker
 from webhooks.models import DeliveryStatus, WebhookAttempt
+from webhooks.sending import _VettedConnection
+from webhooks.targets import Target
 
 pytestmark = pytest.mark.django_db(transaction=True)
 __all__ = ["delivery_settings"]
@@ -156,3 +159,31 @@ def test_a_certificate_for_another_name_is_refused(
     assert logged.response_status is None
     assert "TLS certificate not accepted" in logged.error
     assert "impostor.example" in logged.error
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.sent = b""
+
+    def sendall(self, data: bytes) -> None:
+        self.sent += data
+
+
+@pytest.mark.parametrize(
+    ("scheme", "port", "host"),
+    [
+        ("https", 443, "hooks.example.com"),
+        ("http", 80, "hooks.example.com"),
+        ("https", 8443, "hooks.example.com:8443"),
+        ("http", 443, "hooks.example.com:443"),
+    ],
+)
+def test_the_host_header_names_the_port_only_when_it_is_not_the_schemes(
+    scheme: str, port: int, host: str
+) -> None:
+    sent = _Recorder()
+    target = Target(scheme, "hooks.example.com", port, (ip_address("203.0.113.9"),))
+
+    _VettedConnection(target, sent).request("POST", "/", body=b"{}")  # type: ignore[arg-type]
+
+    assert f"Host: {host}\r\n".encode() in sent.sent
