@@ -1,9 +1,9 @@
 """Subscription writes: create, update, archive, restore, delete.
 
-Input arrives checked (the API's input serializer); the URL is checked again
-here, so no path stores a target `resolve_target` refuses. A PUT and a restore
-re-enable a subscription that was disabled for failing: saving it is how its
-owner says the receiver is fixed.
+Input arrives checked (the API's input serializer, the admin's form); the URL
+and headers are checked again here, so no path stores what they refuse. A PUT
+and a restore re-enable a subscription that was disabled for failing: saving it
+is how its owner says the receiver is fixed.
 """
 
 from collections.abc import Mapping
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from companies.models import Company
 from config.db import ACTIVE, NOT_ACTIVE, NOT_DELETED
+from webhooks.headers import HeadersRefused, checked_headers
 from webhooks.models import Webhook
 from webhooks.targets import TargetRefused, resolve_target
 
@@ -34,6 +35,11 @@ def _check_target(url: str) -> None:
 def _apply(webhook: Webhook, data: Mapping[str, Any]) -> None:
     if "target_url" in data:
         _check_target(data["target_url"])
+    if "headers" in data:
+        try:
+            checked_headers(data["headers"])
+        except HeadersRefused as refused:
+            raise ValidationError({"headers": [str(refused)]}) from refused
     for key in WRITABLE:
         if key in data:
             setattr(webhook, key, data[key])

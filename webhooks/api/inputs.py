@@ -1,6 +1,5 @@
 """What a subscription's create and update accept (422 keyed by the field)."""
 
-import re
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -8,32 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from webhooks.events import EVENTS_BY_ID
+from webhooks.headers import MAX_HEADERS, HeadersRefused, checked_headers
 from webhooks.targets import TargetRefused, resolve_target
 
-MAX_HEADERS = 20
-MAX_HEADER_NAME = 100
-MAX_HEADER_VALUE = 1000
-HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-# Set by the sender (the body's, the signature's, the delivery's id) or by the
-# connection: a subscription may not choose them.
-RESERVED_HEADERS = frozenset(
-    {
-        "connection",
-        "content-length",
-        "content-type",
-        "host",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "x-webhook-id",
-        "x-webhook-signature",
-    }
-)
 INVALID_EVENT = "The selected event id is invalid."
 EVENT_CHOICES = ", ".join(
     f"{event.id} ({event.name})" for event in EVENTS_BY_ID.values()
@@ -56,47 +32,13 @@ class EventIdField(serializers.Field[int, Any, int, Any]):
         return value
 
 
-def _header_problem(name: Any, value: Any) -> str | None:
-    """Why a header can't be sent, or None."""
-    if not isinstance(name, str) or not HEADER_NAME.match(name):
-        return f"{str(name)[:50]!r} is no header name."
-    if len(name) > MAX_HEADER_NAME:
-        return f"The header name {name[:50]!r} is too long."
-    if name.lower() in RESERVED_HEADERS:
-        return f"The header {name} is set by the sender."
-    if not isinstance(value, str):
-        return f"The header {name} must be a string."
-    if len(value) > MAX_HEADER_VALUE or any(c in value for c in "\r\n\0"):
-        return (
-            f"The header {name} must be one line of at most"
-            f" {MAX_HEADER_VALUE} characters."
-        )
-    return None
-
-
-def checked_headers(raw: Any) -> dict[str, str]:
-    """An object of string names to string values, within the limits."""
-    if raw in (None, ""):
-        return {}
-    if not isinstance(raw, dict):
-        raise serializers.ValidationError("The headers must be an object.")
-    if len(raw) > MAX_HEADERS:
-        raise serializers.ValidationError(
-            f"The headers may not have more than {MAX_HEADERS} items."
-        )
-    headers: dict[str, str] = {}
-    for name, value in raw.items():
-        problem = _header_problem(name, value)
-        if problem:
-            raise serializers.ValidationError(problem)
-        headers[name] = value
-    return headers
-
-
 @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
 class HeadersField(serializers.Field[dict[str, str], Any, dict[str, str], Any]):
     def to_internal_value(self, data: Any) -> dict[str, str]:
-        return checked_headers(data)
+        try:
+            return checked_headers(data)
+        except HeadersRefused as refused:
+            raise serializers.ValidationError(str(refused)) from refused
 
     def to_representation(self, value: dict[str, str]) -> dict[str, str]:
         return value
