@@ -22,3 +22,9 @@ class ClientsConfig(AppConfig):
         from webhooks.outbox import register_renderer
 
         register_renderer("client", CLIENT_BODIES)
+
+        # Deleting a client's document (through the documents app) is its event.
+        from clients.services.events import client_documents_deleted
+        from documents.services import documents_deleted_listen
+
+        documents_deleted_listen(client_documents_deleted)

@@ -6,11 +6,14 @@ With no live subscription, recording an event costs one query.
 
 from collections.abc import Sequence
 
+from django.contrib.contenttypes.models import ContentType
+
 from clients.models import Client
 from config.api.hashids import encode_id
 from webhooks.events import (
     CLIENT_ARCHIVED,
     CLIENT_DELETED,
+    CLIENT_DOCUMENT_DELETED,
     CLIENT_MERGED,
     CLIENT_RESTORED,
     Event,
@@ -41,6 +44,14 @@ def clients_event(event: Event, pks: Sequence[int]) -> None:
 def clients_state_event(action: str, pks: Sequence[int]) -> None:
     """The event of a bulk state action (archive, restore, delete)."""
     clients_event(STATE_EVENTS[action], pks)
+
+
+def client_documents_deleted(owners: list[tuple[int, int]]) -> None:
+    """`client.document_deleted` for the clients among the documents' owners."""
+    client_type = ContentType.objects.get_for_model(Client).pk
+    pks = [owner_id for type_id, owner_id in owners if type_id == client_type]
+    if pks:
+        clients_event(CLIENT_DOCUMENT_DELETED, pks)
 
 
 def client_merged_event(primary: Client, merged_pk: int) -> None:
