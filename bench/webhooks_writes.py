@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -29,10 +32,55 @@ from bench.run import (
     manage,
     prepare,
     request,
-    run_wrk,
     start_server,
     stop_server,
 )
+
+# Each request updates the next of many clients: the figure is the cost of the
+# write, not the wait for one client's row lock.
+ROTATING_PUTS = """
+paths = {%(paths)s}
+i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("PUT", paths[i], {
+    ["X-API-TOKEN"] = "%(token)s", ["Content-Type"] = "application/json"
+  }, '{"public_notes": "bench"}')
+end
+"""
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def latency(output: str, percentile: str) -> float:
+    match = re.search(rf"^\s*{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    return float(match.group(1)) * UNITS[match.group(2)] if match else float("nan")
+
+
+def run_puts(
+    wrk: str, port: int, paths: list[str], seconds: int, connections: int
+) -> Load:
+    listed = ", ".join(f'"{path}"' for path in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(ROTATING_PUTS % {"paths": listed, "token": TOKEN})
+        script.flush()
+        threads = f"-t{min(2, connections)}"
+        command = [wrk, threads, f"-c{connections}", f"-d{seconds}s", "--latency"]
+        command += ["-s", script.name]
+        output = subprocess.run(
+            [*command, f"http://127.0.0.1:{port}/"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    if "Non-2xx" in output:
+        log("  warning: some answers were not 2xx")
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    return Load(
+        rps=float(rps.group(1)) if rps else 0.0,
+        p50_ms=latency(output, "50"),
+        p99_ms=latency(output, "99"),
+    )
+
 
 SUBSCRIPTIONS = 3
 # A closed port: nothing is sent during the bench, and nothing would answer.
@@ -70,6 +118,12 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=1,
+        help="concurrent requests (1: the write's own latency, no queueing)",
+    )
     options = parser.parse_args()
     wrk = ensure_wrk()
     env = {**prepare(options.db, options.size), "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true"}
@@ -77,16 +131,17 @@ def main() -> None:
     port = free_port()
     server = start_server(env, port)
     try:
-        body, _ = request(port, "/api/v1/clients?per_page=1")
-        path = f"/api/v1/clients/{body['data'][0]['id']}"
-        update = json.dumps({"public_notes": "bench"})
+        body, _ = request(port, "/api/v1/clients?per_page=500")
+        paths = [f"/api/v1/clients/{row['id']}" for row in body["data"]]
         loads: dict[int, list[Load]] = {0: [], SUBSCRIPTIONS: []}
         for round_number in range(options.rounds):
             manage(env, "shell", "-c", FORGET)
-            loads[0].append(run_wrk(wrk, port, path, options.seconds, "PUT", update))
+            loads[0].append(
+                run_puts(wrk, port, paths, options.seconds, options.connections)
+            )
             subscribe(port)
             loads[SUBSCRIPTIONS].append(
-                run_wrk(wrk, port, path, options.seconds, "PUT", update)
+                run_puts(wrk, port, paths, options.seconds, options.connections)
             )
             log(
                 f"round {round_number + 1}: {delivered_count(env):,} deliveries written"
@@ -94,7 +149,10 @@ def main() -> None:
     finally:
         manage(env, "shell", "-c", FORGET)
         stop_server(server)
-    print(f"\nPUT /api/v1/clients/{{id}} ({options.db}, {options.size:,} clients)")
+    print(
+        f"\nPUT /api/v1/clients/{{id}} ({options.db}, {options.size:,} clients,"
+        f" {options.connections} connection(s))"
+    )
     print(f"{'subscriptions':>14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     p50 = {}
     for count, runs in loads.items():
