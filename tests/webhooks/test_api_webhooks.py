@@ -278,3 +278,50 @@ def test_the_list_shows_only_the_companys_webhooks(owner: Any, outsider: Any) ->
 def test_odd_ids_are_404(owner: Any, hashid: str) -> None:
     assert owner.api.get(url(hashid)).status_code == 404
     assert owner.api.get(url(hashid, "/deliveries")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("[1, 2]", "application/json"),
+        ('"text"', "application/json"),
+        ("{not json", "application/json"),
+        ('{"target_url": null, "event_id": null}', "application/json"),
+        ('{"target_url": ["a"], "event_id": {"a": 1}}', "application/json"),
+        (
+            '{"target_url": "https://hooks.example.com", "event_id": 1e400}',
+            "application/json",
+        ),
+        (
+            '{"target_url": "https://hooks.example.com", "event_id": -1}',
+            "application/json",
+        ),
+        ('{"target_url": "http://[::1", "event_id": 1}', "application/json"),
+        (
+            '{"target_url": "https://hooks.example.com:99999/", "event_id": 1}',
+            "application/json",
+        ),
+    ],
+)
+def test_odd_bodies_are_4xx_never_500(owner: Any, body: str, content_type: str) -> None:
+    response = owner.api.generic("POST", WEBHOOKS, body, content_type=content_type)
+    assert 400 <= response.status_code < 500, response.content
+    assert not Webhook.objects.exists()
+
+
+def test_an_xml_create_works(owner: Any) -> None:
+    body = (
+        "<webhook><target_url>https://hooks.example.com/in</target_url>"
+        "<event_id>45</event_id></webhook>"
+    )
+    response = owner.api.generic("POST", WEBHOOKS, body, content_type="application/xml")
+    assert response.status_code == 200, response.content
+    assert Webhook.objects.get().event_id == 45
+
+
+def test_a_bulk_with_64_bit_and_garbage_ids_is_a_422(owner: Any) -> None:
+    for ids in ([encode_id(2**63 - 1)], ["x" * 100], [None], "abc"):
+        response = owner.api.post(
+            f"{WEBHOOKS}/bulk", {"action": "delete", "ids": ids}, format="json"
+        )
+        assert response.status_code == 422, (ids, response.content)
