@@ -16,3 +16,15 @@ class ClientsConfig(AppConfig):
         from documents.integrity import file_references_register
 
         file_references_register(LOGO_REFERENCES)
+
+        # Webhook bodies show clients as the API does; the outbox can't import it.
+        from clients.api.webhook_bodies import CLIENT_BODIES
+        from webhooks.outbox import register_renderer
+
+        register_renderer("client", CLIENT_BODIES)
+
+        # Deleting a client's document (through the documents app) is its event.
+        from clients.services.events import client_documents_deleted
+        from documents.services import documents_deleted_listen
+
+        documents_deleted_listen(client_documents_deleted)

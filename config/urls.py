@@ -13,6 +13,7 @@ api_v1: list[URLPattern | URLResolver] = [
     re_path(r"^schema/?$", SchemaView.as_view(), name="schema"),
     path("", include("clients.api.urls")),
     path("", include("documents.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 urlpatterns = [

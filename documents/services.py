@@ -11,7 +11,7 @@ owner (its activity log, its `updated_at`) is the owner's service's business.
 import logging
 import posixpath
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -228,20 +228,40 @@ def document_update(
     return document
 
 
+# Told, in the deleting transaction, whose documents were deleted: the owners as
+# (owner_type_id, owner_id). The owners' apps register (clients: a webhook event).
+DocumentsDeletedListener = Callable[[list[tuple[int, int]]], None]
+DELETED_LISTENERS: list[DocumentsDeletedListener] = []
+
+
+def documents_deleted_listen(listener: DocumentsDeletedListener) -> None:
+    """Called from the owning app's `AppConfig.ready()`."""
+    if listener not in DELETED_LISTENERS:
+        DELETED_LISTENERS.append(listener)
+
+
+def _owners_told(owners: list[tuple[int, int]]) -> None:
+    for listener in DELETED_LISTENERS:
+        listener(sorted(set(owners)))
+
+
 @transaction.atomic
 def document_delete(*, document: Document) -> None:
     """Delete a document's row now and its stored files once that commits."""
     paths = [document.path, document.preview]
     Document.objects.filter(pk=document.pk).delete()
     stored_files_delete_on_commit(paths)
+    _owners_told([(document.owner_type_id, document.owner_id)])
 
 
 @transaction.atomic
 def documents_delete(*, documents: QuerySet[Document]) -> int:
     """Delete many documents (one query) and their files after commit."""
-    paths = stored_files_of(documents)
+    rows = list(documents.values_list("path", "preview", "owner_type_id", "owner_id"))
+    paths = [name for path, preview, _, _ in rows for name in (path, preview) if name]
     deleted, _ = documents.order_by().delete()
     stored_files_delete_on_commit(paths)
+    _owners_told([(type_id, owner_id) for _, _, type_id, owner_id in rows])
     return deleted
 
 

@@ -44,7 +44,15 @@ ALLOWED_LAYERS: dict[str, set[str]] = {
 UPWARD_SELECTORS = {"documents": {"clients.selectors"}}
 
 # Below the web API: no DRF, no `*.api` module.
-SERVICE_LAYERS = ("clients.services", "contacts", "documents", "companies.models")
+SERVICE_LAYERS = (
+    "clients.services",
+    "contacts",
+    "documents",
+    "companies.models",
+    "webhooks.events",
+    "webhooks.models",
+    "webhooks.outbox",
+)
 # The adapters an app keeps for the API's input and output (their serializers
 # describe the OpenAPI schema) and for the admin, which shows the API's messages.
 API_ADAPTERS = {

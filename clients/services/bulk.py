@@ -14,9 +14,11 @@ from django.utils import timezone
 from clients.fields import BULK_UPDATE_COLUMNS
 from clients.models import Activity, Client, GroupSetting
 from clients.services.activities import activities_record_bulk
+from clients.services.events import clients_event, clients_state_event
 from companies.models import Company
 from companies.required import missing_required
 from config.db import ACTIVE, NOT_ACTIVE, NOT_DELETED, SoftStateQuerySet
+from webhooks.events import CLIENT_UPDATED
 
 
 def clients_to_lock(
@@ -56,6 +58,7 @@ def _set_columns(
     pks = _lock(clients_queryset, condition)
     if pks:
         Client.objects.filter(pk__in=pks).update(**values, updated_at=timezone.now())
+    clients_event(CLIENT_UPDATED, pks)
     return activities_record_bulk(
         client_ids=pks, user=user, activity_type_id=Activity.UPDATE_CLIENT
     )
@@ -95,6 +98,7 @@ def clients_change_state(
     pks = _lock(clients_queryset, state_change.condition)
     if pks:
         state_change.change(Client.objects.filter(pk__in=pks))
+    clients_state_event(action, pks)
     return activities_record_bulk(
         client_ids=pks, user=user, activity_type_id=state_change.activity_type_id
     )

@@ -18,6 +18,7 @@ from clients.models import Activity, Client
 from clients.reference import as_country
 from clients.services.activities import activity_record, user_id_of
 from clients.services.bulk import clients_change_state
+from clients.services.events import client_event
 from clients.services.numbering import client_number_take
 from clients.services.settings import new_client_settings, settings_merge
 from clients.services.tags import client_tags_set
@@ -25,6 +26,7 @@ from companies.models import Company
 from companies.required import missing_required
 from config.errors import Refusal
 from contacts.services import contacts_sync
+from webhooks.events import CLIENT_CREATED, CLIENT_UPDATED, Event
 
 CLIENT_NOT_FOUND = "Client not found"
 DELETED_CLIENT_MESSAGE = (
@@ -54,11 +56,16 @@ def _apply(client: Client, data: Mapping[str, Any], company: Company) -> None:
 
 
 def _tags_and_state(
-    client: Client, data: Mapping[str, Any], user: AbstractBaseUser | None
+    client: Client,
+    data: Mapping[str, Any],
+    user: AbstractBaseUser | None,
+    event: Event,
 ) -> None:
-    """`tags` (the whole set) and Paymo's `active` (archive or restore), when sent."""
+    """`tags` (the whole set), the write's event, then Paymo's `active` (archive or
+    restore), when sent."""
     if "tags" in data:
         client_tags_set(client=client, names=data["tags"])
+    client_event(event, client)
     if "active" in data:
         clients_change_state(
             clients_queryset=Client.objects.filter(pk=client.pk),
@@ -114,7 +121,7 @@ def _store(
     )
     activity = Activity.CREATE_CLIENT if creating else Activity.UPDATE_CLIENT
     activity_record(client=client, user=user, activity_type_id=activity)
-    _tags_and_state(client, data, user)
+    _tags_and_state(client, data, user, CLIENT_CREATED if creating else CLIENT_UPDATED)
 
 
 def client_locked_live(client: Client) -> Client:

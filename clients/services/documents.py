@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from clients.models import Activity, Client
 from clients.services.activities import activity_record
+from clients.services.events import client_event
 from documents.models import Document
 from documents.services import documents_create, documents_inspect, uploads_stored
+from webhooks.events import CLIENT_DOCUMENT_UPLOADED
 
 ACTIVITY_NOTES_LENGTH = 500
 
@@ -49,4 +51,5 @@ def client_documents_upload(
             notes=f"Uploaded {names}"[:ACTIVITY_NOTES_LENGTH],
         )
         Client.objects.filter(pk=client.pk).update(updated_at=timezone.now())
+        client_event(CLIENT_DOCUMENT_UPLOADED, client)
     return documents

@@ -25,6 +25,7 @@ from clients.fields import LOGO_THUMBNAIL_SIZES
 from clients.models import Activity, Client
 from clients.services.activities import activity_record
 from clients.services.clients import DELETED_CLIENT_MESSAGE, client_create
+from clients.services.events import client_event
 from companies.models import Company
 from config.errors import Refusal
 from documents.files import (
@@ -40,6 +41,7 @@ from documents.services import (
     stored_files_delete_on_commit,
     uploads_stored,
 )
+from webhooks.events import CLIENT_UPDATED
 
 # The input key, as Paymo names it.
 IMAGE_KEY = "image"
@@ -183,6 +185,7 @@ def client_logo_set(
             activity_type_id=Activity.UPDATE_CLIENT,
             notes=f"Logo set to {files[0].name}",
         )
+        client_event(CLIENT_UPDATED, locked)
     return locked
 
 
@@ -198,6 +201,7 @@ def client_logo_delete(*, client: Client, user: AbstractBaseUser | None) -> Clie
             activity_type_id=Activity.UPDATE_CLIENT,
             notes="Logo removed",
         )
+        client_event(CLIENT_UPDATED, locked)
     return locked
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from clients.models import Activity, Client, ClientTag, LedgerEntry, display_name
 from clients.services.activities import activities_move, activity_record
 from clients.services.clients import CLIENT_NOT_FOUND
+from clients.services.events import client_merged_event
 from clients.services.logos import LOGO_FIELDS, logo_paths
 from config.db import NOT_DELETED
 from config.errors import NotFound, Refusal
@@ -158,4 +159,5 @@ def client_merge(
     # The cascade drops what stayed behind (contacts not moved, the merged
     # client's own ledger rows) with one DELETE per related table.
     Client.objects.filter(pk=merged.pk).order_by().delete()
+    client_merged_event(primary, merged.pk)
     return primary

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from clients.models import Client
 from clients.services.bulk import clients_to_lock
 from clients.services.clients import CLIENT_NOT_FOUND
+from clients.services.events import clients_event
 from clients.services.logos import LOGO_FIELDS
 from companies.models import Company
 from config.db import DELETED
@@ -29,6 +30,7 @@ from documents.services import (
     stored_files_delete_on_commit,
     stored_files_of,
 )
+from webhooks.events import CLIENT_PURGED
 
 logger = logging.getLogger("clients")
 
@@ -69,6 +71,7 @@ def clients_purge(
     if not rows:
         return PurgeCounts()
     pks = [pk for pk, _, _ in rows]
+    clients_event(CLIENT_PURGED, pks)
     paths = stored_files_of(documents_owned_by(Client, pks))
     paths.extend(path for _, _, logos in rows for path in logos if path)
     # The cascade removes contacts, activities, ledger rows and documents (the

@@ -17,6 +17,8 @@ from django.utils.html import strip_tags
 from clients.models import TAG_MAX_LENGTH, Activity, Client, ClientTag, Tag, tag_key
 from clients.services.activities import activities_record_bulk
 from clients.services.bulk import clients_to_lock
+from clients.services.events import clients_event
+from webhooks.events import CLIENT_UPDATED
 
 # How many tags one client, one write or one filter may name.
 MAX_TAGS = 100
@@ -108,6 +110,7 @@ def _locked(clients_queryset: QuerySet[Client]) -> tuple[list[int], set[int]]:
 def _touched(pks: list[int], user: AbstractBaseUser | None, notes: str) -> int:
     if pks:
         Client.objects.filter(pk__in=pks).update(updated_at=timezone.now())
+    clients_event(CLIENT_UPDATED, pks)
     return activities_record_bulk(
         client_ids=pks, user=user, activity_type_id=Activity.UPDATE_CLIENT, notes=notes
     )

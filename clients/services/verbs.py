@@ -17,8 +17,10 @@ from clients.models import Activity, Client
 from clients.services.activities import activity_record
 from clients.services.bulk import clients_change_state
 from clients.services.clients import client_locked_live
+from clients.services.events import client_event
 from clients.services.tags import client_tags_set, tag_notes
 from contacts.models import ClientContact
+from webhooks.events import CLIENT_UPDATED
 
 STATUSES = ("active", "archived")
 INVALID_OWNER = "The selected contact id is invalid."
@@ -39,6 +41,7 @@ def client_tags_replace(
         activity_type_id=Activity.UPDATE_CLIENT,
         notes=tag_notes("set", names),
     )
+    client_event(CLIENT_UPDATED, locked)
     return locked
 
 
@@ -71,6 +74,7 @@ def client_owner_set(
         activity_type_id=Activity.UPDATE_CLIENT,
         notes=f"Primary contact: {name}" if name else "Primary contact changed",
     )
+    client_event(CLIENT_UPDATED, locked)
     return locked
 
 

@@ -25,18 +25,20 @@ COUNTED_LIST = TOKEN + 2 + CONTACTS  # count, page
 LIST_WITH_ACTIVITIES = COUNTED_LIST + 1  # the group comes with the page (JOIN)
 LIST_WITH_LEDGER = LIST_WITH_ACTIVITIES + 1
 SHOW = TOKEN + 1 + CONTACTS
+# The company's live webhook subscriptions to the write's event (none here).
+WEBHOOKS = 1
 # savepoint, lock company, number check, counter, insert client, contacts_sync
-# (savepoint, insert, release), activity, release; then the client is re-read.
-CREATE = TOKEN + 10 + 1 + CONTACTS
+# (savepoint, insert, release), activity, webhooks, release; then the re-read.
+CREATE = TOKEN + 10 + WEBHOOKS + 1 + CONTACTS
 # client check, savepoint, lock client, update, contacts_sync (savepoint, read,
-# soft-delete, insert, ..., release; under the client's lock), activity, release;
-# then the re-read.
-UPDATE = TOKEN + 11 + 1 + CONTACTS
-# client check, savepoint, lock, update, activity, release; then the re-read.
-DELETE = TOKEN + 6 + 1 + CONTACTS
-# ids check, savepoint, lock, update, activities, release; then the page, whose
-# total is the number of ids.
-BULK = TOKEN + 6 + 1 + CONTACTS
+# soft-delete, insert, ..., release; under the client's lock), activity, webhooks,
+# release; then the re-read.
+UPDATE = TOKEN + 11 + WEBHOOKS + 1 + CONTACTS
+# client check, savepoint, lock, update, webhooks, activity, release; the re-read.
+DELETE = TOKEN + 6 + WEBHOOKS + 1 + CONTACTS
+# ids check, savepoint, lock, update, webhooks, activities, release; then the
+# page, whose total is the number of ids.
+BULK = TOKEN + 6 + WEBHOOKS + 1 + CONTACTS
 GROUP_LIST = TOKEN + 2  # count, page
 
 

@@ -30,6 +30,8 @@ from documents.models import Document
 from documents.services import documents_folder, new_stored_name
 from tests.conftest import Member
 from tests.factories import ClientFactory, ContactFactory, GroupSettingFactory
+from webhooks.events import CLIENT_EVENTS
+from webhooks.models import Webhook
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 SNAPSHOT_MODELS: tuple[type[Any], ...] = (
@@ -39,6 +41,7 @@ SNAPSHOT_MODELS: tuple[type[Any], ...] = (
     GroupSetting,
     Activity,
     LedgerEntry,
+    Webhook,
 )
 
 
@@ -125,6 +128,7 @@ class Tenant:
     contacts: list[ClientContact] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     groups: list[GroupSetting] = field(default_factory=list)
+    webhooks: list[Webhook] = field(default_factory=list)
 
     @property
     def company(self) -> Company:
@@ -150,6 +154,10 @@ class Tenant:
     @property
     def group_id(self) -> str:
         return encode_id(self.groups[0].pk)
+
+    @property
+    def webhook_id(self) -> str:
+        return encode_id(self.webhooks[0].pk)
 
 
 def populate(member: Member, name: str) -> Tenant:
@@ -193,6 +201,17 @@ def populate(member: Member, name: str) -> Tenant:
             notes="opening",
             adjustment=Decimal(0),
             balance=Decimal(0),
+        )
+    # Subscribed to every client event: a write of another company's must not
+    # give these a delivery.
+    for event in CLIENT_EVENTS:
+        tenant.webhooks.append(
+            Webhook.objects.create(
+                company=company,
+                event_id=event.id,
+                target_url=f"https://{name.split()[0].lower()}.example.com/hook",
+                headers={"X-Tenant": f"{name} header"},
+            )
         )
     return tenant
 

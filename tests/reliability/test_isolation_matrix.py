@@ -26,6 +26,7 @@ from contacts.models import ClientContact
 from tests.factories import PASSWORD
 from tests.isolation import UNKNOWN_PK, assert_foreign_id_is_not_found
 from tests.reliability.conftest import Tenant, png_bytes, snapshot, stored_files
+from webhooks.models import WebhookDelivery
 
 Scenario = Callable[[Tenant, Tenant], None]
 INVALID_IDS = {"ids": ["The selected ids is invalid."]}
@@ -75,6 +76,9 @@ def a_strings(a: Tenant) -> list[str]:
     values += [group.name for group in a.groups]
     values += [document.hash for document in a.documents]
     values += [a.tag]
+    values += [webhook.target_url for webhook in a.webhooks]
+    values += [webhook.secret for webhook in a.webhooks]
+    values += [f"{a.company.name} header"]
     return values
 
 
@@ -104,6 +108,7 @@ def not_found(message: str, method: str, url: str, data: Any = None) -> Scenario
             "Client not found": a.clients[0].pk,
             "Document not found": a.documents[0].pk,
             "Group not found": a.groups[0].pk,
+            "Webhook not found": a.webhooks[0].pk,
         }
         assert_foreign_id_is_not_found(
             b.member.api, method, url, kinds[message], message, data=data
@@ -413,6 +418,29 @@ def download(a: Tenant, b: Tenant) -> None:
     assert answer.status_code == 404
 
 
+def list_webhooks(a: Tenant, b: Tenant) -> None:
+    answer = b.member.api.get("/api/v1/webhooks?per_page=5000")
+    assert listed_ids(answer) == [encode_id(w.pk) for w in b.webhooks]
+    assert_nothing_of(a, answer)
+
+
+def create_webhook(a: Tenant, b: Tenant) -> None:
+    answer = b.member.api.post(
+        "/api/v1/webhooks",
+        {"target_url": "https://93.184.215.14/hook", "event_id": 1, "id": a.webhook_id},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["data"]["id"] != a.webhook_id
+    assert_nothing_of(a, answer)
+
+
+def webhook_bulk(a: Tenant, b: Tenant) -> None:
+    bulk_refuses_a_ids("/api/v1/webhooks/bulk", lambda t: [w.pk for w in t.webhooks])(
+        a, b
+    )
+
+
 def ping(a: Tenant, b: Tenant) -> None:
     answer = b.member.api.get("/api/v1/ping")
     assert answer.json()["company_name"] == b.company.name
@@ -447,6 +475,7 @@ def schema(a: Tenant, b: Tenant) -> None:
 CLIENT = "/api/v1/clients/{id}"
 GROUP = "/api/v1/group_settings/{id}"
 DOCUMENT = "/api/v1/documents/{id}"
+WEBHOOK = "/api/v1/webhooks/{id}"
 MATRIX: dict[tuple[str, str], Scenario] = {
     ("/api/v1/ping", "GET"): ping,
     ("/api/v1/schema", "GET"): schema,
@@ -485,6 +514,18 @@ MATRIX: dict[tuple[str, str], Scenario] = {
     (DOCUMENT, "PUT"): not_found("Document not found", "PUT", DOCUMENT, {"name": "b"}),
     (DOCUMENT, "DELETE"): not_found("Document not found", "DELETE", DOCUMENT),
     (DOCUMENT + "/download", "GET"): download,
+    ("/api/v1/webhooks", "GET"): list_webhooks,
+    ("/api/v1/webhooks", "POST"): create_webhook,
+    ("/api/v1/webhooks/bulk", "POST"): webhook_bulk,
+    (WEBHOOK, "GET"): not_found("Webhook not found", "GET", WEBHOOK),
+    (WEBHOOK, "PUT"): not_found("Webhook not found", "PUT", WEBHOOK, {"event_id": 1}),
+    (WEBHOOK, "PATCH"): not_found(
+        "Webhook not found", "PATCH", WEBHOOK, {"event_id": 1}
+    ),
+    (WEBHOOK, "DELETE"): not_found("Webhook not found", "DELETE", WEBHOOK),
+    (WEBHOOK + "/deliveries", "GET"): not_found(
+        "Webhook not found", "GET", WEBHOOK + "/deliveries"
+    ),
 }
 
 
@@ -498,8 +539,15 @@ def test_every_route_keeps_company_a_out_of_reach(
     assert scenario is not None, f"add {method} {path} to the isolation matrix"
     rows_before = snapshot(tenant_a.company)
     files_before = stored_files(media / tenant_a.company.company_key)
+    deliveries_before = WebhookDelivery.objects.filter(
+        webhook__company=tenant_a.company
+    ).count()
     scenario(tenant_a, tenant_b)
     assert snapshot(tenant_a.company) == rows_before
+    assert (
+        WebhookDelivery.objects.filter(webhook__company=tenant_a.company).count()
+        == deliveries_before
+    )
     assert stored_files(media / tenant_a.company.company_key) == files_before
     assert Client.objects.filter(company=tenant_a.company).count() == 2
 
