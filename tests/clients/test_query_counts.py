@@ -26,12 +26,12 @@ LIST_WITH_ACTIVITIES = COUNTED_LIST + 1  # the group comes with the page (JOIN)
 LIST_WITH_LEDGER = LIST_WITH_ACTIVITIES + 1
 SHOW = TOKEN + 1 + CONTACTS
 # savepoint, lock company, number check, counter, insert client, contacts_sync
-# (savepoint, insert, release), activity, release; then the client is re-read.
-CREATE = TOKEN + 10 + 1 + CONTACTS
-# client check, savepoint, lock client, update, contacts_sync (savepoint, read,
-# soft-delete, insert, ..., release; under the client's lock), activity, release;
-# then the re-read.
-UPDATE = TOKEN + 11 + 1 + CONTACTS
+# (insert; no savepoint of its own), activity, release; then the client is re-read.
+CREATE = TOKEN + 8 + 1 + CONTACTS
+# client check, savepoint, lock client, update, contacts_sync (read, soft-delete,
+# insert, ...; under the client's lock, no savepoint of its own), activity,
+# release; then the re-read.
+UPDATE = TOKEN + 9 + 1 + CONTACTS
 # client check, savepoint, lock, update, activity, release; then the re-read.
 DELETE = TOKEN + 6 + 1 + CONTACTS
 # ids check, savepoint, lock, update, activities, release; then the page, whose
