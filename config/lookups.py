@@ -42,6 +42,17 @@ class AnyOf(In[Any]):
 
     lookup_name = "any_of"
 
+    def get_prep_lookup(self) -> Any:
+        # Plain ints for an integer column need no preparing, one by one.
+        field = self.lhs.output_field
+        if (
+            isinstance(self.rhs, list | tuple)
+            and isinstance(getattr(field, "target_field", field), models.IntegerField)
+            and all(type(value) is int for value in self.rhs)
+        ):
+            return list(self.rhs)
+        return super().get_prep_lookup()
+
     def as_postgresql(self, compiler: Any, connection: Any) -> Any:
         if not self.rhs_is_direct_value():
             return super().as_sql(compiler, connection)
@@ -49,10 +60,11 @@ class AnyOf(In[Any]):
         if not values:
             raise EmptyResultSet
         field = self.lhs.output_field
-        values = [
-            field.get_db_prep_value(value, connection, prepared=True)
-            for value in values
-        ]
+        if not all(type(value) is int for value in values):
+            values = [
+                field.get_db_prep_value(value, connection, prepared=True)
+                for value in values
+            ]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         array_type = field.cast_db_type(connection)
         return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, values]
