@@ -12,7 +12,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from clients.models import Client
+from clients.models import Activity, Client
+from companies.models import Company
 from contacts.models import ClientContact
 
 # A fixed subset of the columns, not the field spec (`clients.fields`): the
@@ -92,10 +93,29 @@ def ceiling_filtered(request: HttpRequest, company_id: int) -> JsonResponse:
 
 @csrf_exempt
 def ceiling_create(request: HttpRequest, company_id: int) -> JsonResponse:
-    """A client and its contacts inserted from a JSON body (no numbering)."""
+    """A client and its contacts inserted from a JSON body, with the writes every
+    create makes: its number from the company's counter (the company row locked,
+    the next 20 numbers checked, the counter moved on) and its activity row."""
     body = json.loads(request.body)
     with transaction.atomic():
-        client = Client.objects.create(company_id=company_id, name=body["name"])
+        company = (
+            Company.objects.select_for_update(no_key=True)
+            .only("pk", "settings")
+            .get(pk=company_id)
+        )
+        counter = int(company.settings.get("client_number_counter") or 1)
+        candidates = [f"{counter + offset:04d}" for offset in range(20)]
+        taken = set(
+            Client.objects.filter(company_id=company_id, number__in=candidates)
+            .exclude(number="")
+            .values_list("number", flat=True)
+        )
+        offset = next(n for n, number in enumerate(candidates) if number not in taken)
+        company.settings["client_number_counter"] = counter + offset + 1
+        Company.objects.filter(pk=company_id).update(settings=company.settings)
+        client = Client.objects.create(
+            company_id=company_id, name=body["name"], number=candidates[offset]
+        )
         ClientContact.objects.bulk_create(
             ClientContact(
                 company_id=company_id,
@@ -105,6 +125,12 @@ def ceiling_create(request: HttpRequest, company_id: int) -> JsonResponse:
                 is_primary=bool(contact.get("is_primary")),
             )
             for contact in body["contacts"]
+        )
+        Activity.objects.create(
+            company_id=company_id,
+            client=client,
+            activity_type_id=Activity.CREATE_CLIENT,
+            notes="Client created",
         )
     return JsonResponse({"data": {"id": client.pk}})
 

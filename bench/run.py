@@ -371,7 +371,12 @@ def bulk_at_scale(port: int, setup: Setup, repeats: int) -> BulkAtScale:
 
 
 def measure(
-    db: str, size: int, wrk: str, rounds: int, seconds: int
+    db: str,
+    size: int,
+    wrk: str,
+    rounds: int,
+    seconds: int,
+    only: set[str] | None = None,
 ) -> tuple[list[Scenario], BulkAtScale]:
     env = prepare(db, size)
     port = free_port()
@@ -382,7 +387,11 @@ def measure(
         # keeps a table between bursts): the load rounds below leave dead rows.
         log(f"[{db} {size:,}] bulk archive of 5,000 ids")
         bulk = bulk_at_scale(port, setup, repeats=max(rounds, 3))
-        scenarios = scenarios_for(setup)
+        scenarios = [
+            scenario
+            for scenario in scenarios_for(setup)
+            if only is None or any(word in scenario.name for word in only)
+        ]
         for scenario in scenarios:
             # The second request is counted: the first of a minute also records the
             # token's last use.
@@ -503,7 +512,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma list of sizes")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=8, help="seconds per wrk round")
+    parser.add_argument(
+        "--scenarios",
+        default="",
+        help="run only the scenarios whose name contains one of these comma-separated"
+        ' words (default: all), e.g. "create,bulk"',
+    )
     options = parser.parse_args()
+    only = {name.strip() for name in options.scenarios.split(",") if name.strip()}
     if options.quick:
         options.db, options.sizes, options.rounds, options.seconds = (
             "sqlite",
@@ -515,7 +531,9 @@ def main() -> None:
     all_rows: list[dict[str, object]] = []
     for db in options.db.split(","):
         for size in (int(s) for s in options.sizes.split(",")):
-            scenarios, bulk = measure(db, size, wrk, options.rounds, options.seconds)
+            scenarios, bulk = measure(
+                db, size, wrk, options.rounds, options.seconds, only or None
+            )
             all_rows.extend(report(db, size, scenarios, bulk))
     print()
     report_growth(all_rows)

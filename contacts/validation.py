@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from config.api.field_copies import fields_once
 from config.api.field_spec import AnyField, FieldSpec, Kind
 from config.api.fields import FlagInputField, StringInputField
 from config.api.hashids import decode_id, encode_id
@@ -85,6 +86,9 @@ class ContactInputSerializer(serializers.Serializer[Any]):
     )
 
     def get_fields(self) -> dict[str, AnyField]:
+        return fields_once(self, self._build_fields)
+
+    def _build_fields(self) -> dict[str, AnyField]:
         declared = super().get_fields()
         built = {field.key: input_field(field) for field in INPUT_FIELDS}
         return {"id": declared.pop("id"), **built, **declared}

@@ -34,6 +34,7 @@ from clients.services.clients import ID_NUMBER_TAKEN, NUMBER_TAKEN
 from clients.services.groups import group_name_clean
 from clients.services.verbs import INVALID_OWNER, INVALID_STATUS, STATUSES
 from companies.models import Company
+from config.api.field_copies import fields_once
 from config.api.field_spec import AnyField, Kind
 from config.api.hashids import decode_id
 
@@ -113,6 +114,9 @@ class ClientInputSerializer(serializers.Serializer[Client]):
     language_code = string_field(None)
 
     def get_fields(self) -> dict[str, AnyField]:
+        return fields_once(self, self._build_fields)
+
+    def _build_fields(self) -> dict[str, AnyField]:
         built = {field.key: input_field(field) for field in BUILT_INPUT_FIELDS}
         return {**built, **super().get_fields()}
 

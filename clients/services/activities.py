@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clients.models import Activity, Client
+from config.lookups import ids_condition
 
 ACTIVITY_NOTES = {
     Activity.CREATE_CLIENT: "Client created",
@@ -58,6 +59,7 @@ def activities_record_bulk(
     The database writes them from the client rows in one INSERT … SELECT per 5,000
     clients: `bulk_create` sent seven parameters a row (35,000 for a 5,000-id bulk
     action) and built a model instance for each, most of a large archive's time.
+    The ids are one array parameter on PostgreSQL (`ids_condition`).
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     text = ACTIVITY_NOTES.get(activity_type_id, "") if notes is None else notes
@@ -74,14 +76,14 @@ def activities_record_bulk(
     with connection.cursor() as cursor:
         for start in range(0, len(client_ids), ACTIVITY_INSERT_BATCH):
             batch = client_ids[start : start + ACTIVITY_INSERT_BATCH]
+            among, ids = ids_condition(quote("id"), batch)
             cursor.execute(
                 f"INSERT INTO {quote(Activity._meta.db_table)} "
                 f"({', '.join(quote(column) for column in columns)}) "
                 f"SELECT {quote('company_id')}, %s, {quote('id')}, %s, %s, %s, %s "
                 f"FROM {quote(Client._meta.db_table)} "
-                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(batch))}) "
-                f"ORDER BY {quote('id')}",
-                [user_id_of(user), activity_type_id, text, now, now, *batch],
+                f"WHERE {among} ORDER BY {quote('id')}",
+                [user_id_of(user), activity_type_id, text, now, now, *ids],
             )
     return len(client_ids)
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+import config.lookups  # noqa: F401  (registers `__any_of`)
 from clients.fields import BULK_UPDATE_COLUMNS
 from clients.models import Activity, Client, GroupSetting
 from clients.services.activities import activities_record_bulk
@@ -57,7 +58,9 @@ def _set_columns(
     in one query and log an update for each; returns how many changed."""
     pks = _lock(clients_queryset, condition)
     if pks:
-        Client.objects.filter(pk__in=pks).update(**values, updated_at=timezone.now())
+        Client.objects.filter(pk__any_of=pks).update(
+            **values, updated_at=timezone.now()
+        )
     clients_event(CLIENT_UPDATED, pks)
     return activities_record_bulk(
         client_ids=pks, user=user, activity_type_id=Activity.UPDATE_CLIENT
@@ -97,7 +100,7 @@ def clients_change_state(
     state_change = CLIENT_STATE_CHANGES[action]
     pks = _lock(clients_queryset, state_change.condition)
     if pks:
-        state_change.change(Client.objects.filter(pk__in=pks))
+        state_change.change(Client.objects.filter(pk__any_of=pks))
     clients_state_event(action, pks)
     return activities_record_bulk(
         client_ids=pks, user=user, activity_type_id=state_change.activity_type_id

@@ -18,6 +18,7 @@ from clients.models import TAG_MAX_LENGTH, Activity, Client, ClientTag, Tag, tag
 from clients.services.activities import activities_record_bulk
 from clients.services.bulk import clients_to_lock
 from clients.services.events import clients_event
+from config.lookups import ids_condition
 from webhooks.events import CLIENT_UPDATED
 
 # How many tags one client, one write or one filter may name.
@@ -109,7 +110,7 @@ def _locked(clients_queryset: QuerySet[Client]) -> tuple[list[int], set[int]]:
 
 def _touched(pks: list[int], user: AbstractBaseUser | None, notes: str) -> int:
     if pks:
-        Client.objects.filter(pk__in=pks).update(updated_at=timezone.now())
+        Client.objects.filter(pk__any_of=pks).update(updated_at=timezone.now())
     clients_event(CLIENT_UPDATED, pks)
     return activities_record_bulk(
         client_ids=pks, user=user, activity_type_id=Activity.UPDATE_CLIENT, notes=notes
@@ -142,16 +143,17 @@ def clients_add_tags(
     with connection.cursor() as cursor:
         for start in range(0, len(pks) if keys else 0, LINK_INSERT_BATCH):
             batch = pks[start : start + LINK_INSERT_BATCH]
+            among, ids = ids_condition("c.id", batch)
             cursor.execute(
                 f"INSERT INTO {links} (client_id, tag_id) "
                 f"SELECT c.id, t.id FROM {clients} c "
                 f"JOIN {tags} t ON t.company_id = c.company_id "
-                f"WHERE c.id IN ({', '.join(['%s'] * len(batch))}) "
+                f"WHERE {among} "
                 f"AND t.{quote('key')} IN ({', '.join(['%s'] * len(keys))}) "
                 f"AND NOT EXISTS (SELECT 1 FROM {links} x "
                 "WHERE x.client_id = c.id AND x.tag_id = t.id) "
                 "ORDER BY c.id, t.id",
-                [*batch, *keys],
+                [*ids, *keys],
             )
     return _touched(pks, user, tag_notes("added", names))
 
@@ -168,5 +170,5 @@ def clients_remove_tags(
     keys = [tag_key(name) for name in names]
     if pks and keys:
         # A link's tag is always of its client's company: the key is enough.
-        ClientTag.objects.filter(client_id__in=pks, tag__key__in=keys).delete()
+        ClientTag.objects.filter(client_id__any_of=pks, tag__key__in=keys).delete()
     return _touched(pks, user, tag_notes("removed", names))

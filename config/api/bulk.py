@@ -26,6 +26,7 @@ from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+import config.lookups  # noqa: F401  (registers `__any_of`)
 from config.api.hashids import decode_id
 from config.api.mixins import ResourceViewSet
 from config.api.pagination import AnyPage, PageWindow, queryset_page
@@ -102,7 +103,7 @@ def company_ids(rows: QuerySet[Any], hashids: list[Any]) -> list[int]:
     if None in pks:
         raise ValidationError({"ids": [INVALID_IDS]})
     checked = sorted(pk for pk in pks if pk is not None)
-    if rows.filter(pk__in=checked).count() != len(checked):
+    if rows.filter(pk__any_of=checked).count() != len(checked):
         raise ValidationError({"ids": [INVALID_IDS]})
     return checked
 
@@ -139,7 +140,7 @@ class BulkMixin(ResourceViewSet):
         name, options, pks = self.bulk_input(body)
         answer = self.bulk_answer(pks)
         window = self.paginator.window(request)
-        rows = self.editable_rows(self.company_rows().filter(pk__in=pks))
+        rows = self.editable_rows(self.company_rows().filter(pk__any_of=pks))
         # Each service is one transaction itself: wrapping it again would cost a
         # savepoint (two queries) per request, inside a request transaction too.
         self.bulk_services[name](rows, BulkRun(user=self.user, options=options))
@@ -199,7 +200,7 @@ class BulkMixin(ResourceViewSet):
 
     def bulk_answer(self, pks: list[int]) -> AnswerReader:
         """The answer's reader: the visible rows of `pks`, paged."""
-        rows = self.get_queryset().filter(pk__in=pks)
+        rows = self.get_queryset().filter(pk__any_of=pks)
         return lambda window: queryset_page(rows, window)
 
 

@@ -28,12 +28,12 @@ SHOW = TOKEN + 1 + CONTACTS
 # The company's live webhook subscriptions to the write's event (none here).
 WEBHOOKS = 1
 # savepoint, lock company, number check, counter, insert client, contacts_sync
-# (savepoint, insert, release), activity, webhooks, release; then the re-read.
-CREATE = TOKEN + 10 + WEBHOOKS + 1 + CONTACTS
-# client check, savepoint, lock client, update, contacts_sync (savepoint, read,
-# soft-delete, insert, ..., release; under the client's lock), activity, webhooks,
-# release; then the re-read.
-UPDATE = TOKEN + 11 + WEBHOOKS + 1 + CONTACTS
+# (insert; no savepoint of its own), activity, webhooks, release; then the re-read.
+CREATE = TOKEN + 8 + WEBHOOKS + 1 + CONTACTS
+# client check, savepoint, lock client, update, contacts_sync (read, soft-delete,
+# insert, ...; under the client's lock, no savepoint of its own), activity,
+# webhooks, release; then the re-read.
+UPDATE = TOKEN + 9 + WEBHOOKS + 1 + CONTACTS
 # client check, savepoint, lock, update, webhooks, activity, release; the re-read.
 DELETE = TOKEN + 6 + WEBHOOKS + 1 + CONTACTS
 # ids check, savepoint, lock, update, webhooks, activities, release; then the
