@@ -25,6 +25,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from clients.models import Activity, Client, ClientCount, ClientTag, LedgerEntry
+from clients.totals import (
+    WRITE_VERSION,
+    cached_total,
+    count_and_keep,
+    total_key,
+    write_version,
+)
 from companies.models import Company, Membership
 from config.api.errors import ApiError
 from config.api.pagination import AnyPage, KeysetPage, Page, PageWindow
@@ -140,13 +147,10 @@ def client_page(
         shaped = _shaped(listed, includes)
         if window.keyset:
             page = _keyset(shaped, window)
+        elif whole_company:
+            page = _sliced(shaped, window, company_client_total(company=company))
         else:
-            total = (
-                company_client_total(company=company)
-                if whole_company
-                else listed.order_by().count()
-            )
-            page = _sliced(shaped, window, total)
+            page = _counted(company, listed, shaped, window)
     attach_contacts_and_documents(page.rows)
     return page
 
@@ -228,6 +232,27 @@ def _keyset(shaped: QuerySet[Client], window: PageWindow) -> KeysetPage[Client]:
     """The next clients by id after `window.after`: no count, no OFFSET."""
     rows = list(shaped.filter(pk__gt=window.after).order_by("id")[: window.limit])
     return KeysetPage.of(rows, window)
+
+
+def _counted(
+    company: Company,
+    listed: QuerySet[Client],
+    shaped: QuerySet[Client],
+    window: PageWindow,
+) -> Page[Client]:
+    """The window of a filtered list and its exact total: the page carries the
+    company's write version, and a total counted at that version is not counted
+    again (`clients.totals`)."""
+    key = total_key(listed)
+    if key is None or window.offset >= MAX_OFFSET:
+        return _sliced(shaped, window, listed.order_by().count())
+    versioned = shaped.annotate(**{WRITE_VERSION: write_version(company.pk)})
+    rows = list(versioned[window.offset : window.offset + window.limit])
+    version = getattr(rows[0], WRITE_VERSION) if rows else None
+    total = cached_total(key, int(version)) if version is not None else None
+    if total is None:
+        total = count_and_keep(listed, key, company.pk)
+    return Page(rows, total)
 
 
 def _sliced(shaped: QuerySet[Client], window: PageWindow, total: int) -> Page[Client]:
