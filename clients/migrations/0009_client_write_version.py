@@ -102,17 +102,19 @@ def _vendor(schema_editor):
 
 def create_triggers(apps, schema_editor):
     if _vendor(schema_editor) == "sqlite":
-        statements = SQLITE_DROP + SQLITE_TRIGGERS
+        statements = SQLITE_TRIGGERS
     else:
         statements = POSTGRES_TRIGGERS
     for statement in statements:
         schema_editor.execute(statement)
 
 
-def restore_count_triggers(apps, schema_editor):
-    """Back to migration 0003's triggers (without versions)."""
+def drop_triggers(apps, schema_editor):
+    """SQLite: no trigger may name `clients_clientcount` while the added column
+    rebuilds it (renaming the new table fails). PostgreSQL: back to migration
+    0003's functions (without versions)."""
     if _vendor(schema_editor) == "sqlite":
-        statements = SQLITE_DROP + COUNT.SQLITE_TRIGGERS
+        statements = SQLITE_DROP
     else:
         functions = COUNT.POSTGRES_TRIGGERS[:2]  # count added, count removed
         statements = POSTGRES_DROP + [
@@ -123,16 +125,30 @@ def restore_count_triggers(apps, schema_editor):
         schema_editor.execute(statement)
 
 
+def drop_sqlite_triggers(apps, schema_editor):
+    if _vendor(schema_editor) == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
+
+
+def restore_sqlite_count_triggers(apps, schema_editor):
+    """Back to migration 0003's SQLite triggers (without versions)."""
+    if _vendor(schema_editor) == "sqlite":
+        for statement in COUNT.SQLITE_TRIGGERS:
+            schema_editor.execute(statement)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("clients", "0008_client_logo"),
     ]
 
     operations = [
+        migrations.RunPython(drop_sqlite_triggers, restore_sqlite_count_triggers),
         migrations.AddField(
             model_name="clientcount",
             name="version",
             field=models.BigIntegerField(db_default=0),
         ),
-        migrations.RunPython(create_triggers, restore_count_triggers),
+        migrations.RunPython(create_triggers, drop_triggers),
     ]
