@@ -35,7 +35,7 @@ from clients.totals import (
 from companies.models import Company, Membership
 from config.api.errors import ApiError
 from config.api.pagination import AnyPage, KeysetPage, Page, PageWindow
-from config.prepared import PreparedQuery, PreparedRead
+from config.prepared import PreparedQuery, PreparedRead, read_instances
 from contacts.models import ClientContact
 from contacts.queries import live_contacts_queryset
 from documents.models import Document
@@ -150,7 +150,7 @@ def client_page(
         elif whole_company:
             page = _sliced(shaped, window, company_client_total(company=company))
         else:
-            page = _counted(company, listed, shaped, window)
+            page = _counted(company, listed, shaped, window, includes)
     attach_contacts_and_documents(page.rows)
     return page
 
@@ -239,6 +239,7 @@ def _counted(
     listed: QuerySet[Client],
     shaped: QuerySet[Client],
     window: PageWindow,
+    includes: Collection[str],
 ) -> Page[Client]:
     """The window of a filtered list and its exact total: the page carries the
     company's write version, and a total counted at that version is not counted
@@ -247,7 +248,11 @@ def _counted(
     if key is None or window.offset >= MAX_OFFSET:
         return _sliced(shaped, window, listed.order_by().count())
     versioned = shaped.annotate(**{WRITE_VERSION: write_version(company.pk)})
-    rows = list(versioned[window.offset : window.offset + window.limit])
+    window_rows = versioned[window.offset : window.offset + window.limit]
+    if includes:  # prefetches and joins: the ORM reads them
+        rows = list(window_rows)
+    else:
+        rows = read_instances(window_rows, (HAS_DOCUMENTS, HAS_TAGS, WRITE_VERSION))
     version = getattr(rows[0], WRITE_VERSION) if rows else None
     total = cached_total(key, int(version)) if version is not None else None
     if total is None:
