@@ -18,6 +18,7 @@ every read (one to three queries). The fixed reads are prepared queries
 (`PreparedRead`); with `PREPARED_READS` off the same querysets run through the ORM.
 """
 
+import functools
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -292,6 +293,9 @@ def client_type_id() -> int:
     return int(ContentType.objects.get_for_model(Client).pk)
 
 
+# Built once: building the subquery's filters costs more than the page's SQL, and
+# annotating never changes the expression (the query gets a resolved copy).
+@functools.cache
 def has_documents(owner_type_id: int) -> Exists:
     """Whether the outer client owns any document (served by `document_owner`)."""
     return Exists(
@@ -299,6 +303,7 @@ def has_documents(owner_type_id: int) -> Exists:
     )
 
 
+@functools.cache
 def has_tags() -> Exists:
     """Whether the outer client has any tag (served by `client_tag_unique`)."""
     return Exists(ClientTag.objects.filter(client_id=OuterRef("pk")))

@@ -226,7 +226,8 @@ def _run(
 
 def read_instances(queryset: QuerySet[M], annotations: tuple[str, ...]) -> list[M]:
     """The instances of a one-off queryset (ordered, maybe sliced; no
-    `select_related` or prefetch), with its `annotations` set as attributes.
+    `select_related`, prefetch or deferred fields), with its `annotations` set
+    as attributes.
 
     It is compiled on every call, as the ORM would, but its rows are read as a
     `PreparedRead` reads them: without `Model.__init__` and with the fast
@@ -237,16 +238,21 @@ def read_instances(queryset: QuerySet[M], annotations: tuple[str, ...]) -> list[
     if settings.DATABASE_ROUTERS:
         raise ImproperlyConfigured(ROUTERS_REFUSED)
     model = queryset.model
-    columns = attnames(model)
-    values = queryset.values_list(*columns, *annotations)
     connection = connections[DEFAULT_DB_ALIAS]
-    compiler = values.query.get_compiler(using=connection.alias)
+    compiler = queryset.query.get_compiler(using=connection.alias)
     sql, params = compiler.as_sql()
+    # Where the model's columns and the annotations landed in the SELECT.
+    positions = compiler.klass_info["select_fields"]
+    names = [compiler.select[index][0].target.attname for index in positions]
+    if len(names) != len(model._meta.concrete_fields):
+        raise ValueError("read_instances reads whole rows of one model only.")
+    extra = [(name, compiler.annotation_col_map[name]) for name in annotations]
     instances: list[M] = []
     for row in _run(connection, sql, params, _converters(connection, compiler)):
-        instance: M = instance_from_row(model, columns, row[: len(columns)])
-        for name, value in zip(annotations, row[len(columns) :], strict=True):
-            setattr(instance, name, value)
+        values = [row[index] for index in positions]
+        instance: M = instance_from_row(model, names, values)
+        for name, index in extra:
+            setattr(instance, name, row[index])
         instances.append(instance)
     return instances
 
