@@ -145,13 +145,13 @@ def client_page(
         page = _ids_page(company, includes, ids, window)
     else:
         listed = _listed(company, membership, ids) if filtered is None else filtered
-        shaped = _shaped(listed, includes)
         if window.keyset:
-            page = _keyset(shaped, window)
+            page = _keyset(_shaped(listed, includes), window)
         elif whole_company:
-            page = _sliced(shaped, window, company_client_total(company=company))
+            total = company_client_total(company=company)
+            page = _sliced(_shaped(listed, includes), window, total)
         else:
-            page = _counted(company, listed, shaped, window, includes)
+            page = _counted(company, listed, window, includes)
     attach_contacts_and_documents(page.rows)
     return page
 
@@ -238,7 +238,6 @@ def _keyset(shaped: QuerySet[Client], window: PageWindow) -> KeysetPage[Client]:
 def _counted(
     company: Company,
     listed: QuerySet[Client],
-    shaped: QuerySet[Client],
     window: PageWindow,
     includes: Collection[str],
 ) -> Page[Client]:
@@ -247,8 +246,8 @@ def _counted(
     again (`clients.totals`)."""
     key = total_key(listed)
     if key is None or window.offset >= MAX_OFFSET:
-        return _sliced(shaped, window, listed.order_by().count())
-    versioned = shaped.annotate(**{WRITE_VERSION: write_version(company.pk)})
+        return _sliced(_shaped(listed, includes), window, listed.order_by().count())
+    versioned = _shaped(listed, includes, **{WRITE_VERSION: write_version(company.pk)})
     window_rows = versioned[window.offset : window.offset + window.limit]
     if includes:  # prefetches and joins: the ORM reads them
         rows = list(window_rows)
@@ -268,10 +267,13 @@ def _sliced(shaped: QuerySet[Client], window: PageWindow, total: int) -> Page[Cl
     return Page(list(shaped[window.offset : window.offset + window.limit]), total)
 
 
-def _shaped(queryset: QuerySet[Client], includes: Collection[str]) -> QuerySet[Client]:
+def _shaped(
+    queryset: QuerySet[Client], includes: Collection[str], **extra: Any
+) -> QuerySet[Client]:
     """`queryset` (order kept) with what the representation reads: the documents
-    flag, activities (50 newest) and ledger (newest first) prefetched and the group
-    joined when included. Contacts and documents are attached after."""
+    and tags flags (and the `extra` annotations), activities (50 newest) and
+    ledger (newest first) prefetched and the group joined when included. Contacts
+    and documents are attached after."""
     lookups: list[Any] = []
     if "activities" in includes:
         recent = Activity.objects.order_by("-created_at", "-id")[:RECENT_ACTIVITIES]
@@ -284,7 +286,8 @@ def _shaped(queryset: QuerySet[Client], includes: Collection[str]) -> QuerySet[C
     if "group_settings" in includes:
         queryset = queryset.select_related("group_settings")
     return queryset.annotate(
-        **{HAS_DOCUMENTS: has_documents(client_type_id()), HAS_TAGS: has_tags()}
+        **{HAS_DOCUMENTS: has_documents(client_type_id()), HAS_TAGS: has_tags()},
+        **extra,
     )
 
 
