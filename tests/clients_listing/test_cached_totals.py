@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import redis
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from config.api.hashids import encode_id
 from tests.clients.support import CLIENTS, client_url
 from tests.conftest import Member
 from tests.factories import ClientFactory, ContactFactory
+from tests.redis_server import redis_cache, redis_url  # noqa: F401
 
 TOKEN, PAGE, CONTACTS, COUNT = 1, 1, 1, 1
 ACTIVE = {"status": "active", "sort": "balance|desc"}
@@ -185,3 +187,22 @@ def test_every_write_changes_the_next_filtered_total(
         else scope.filter(is_deleted=False, archived_at__isnull=True)
     )
     assert after == expected.count()
+
+
+def test_with_redis_every_process_reads_the_kept_total_and_a_write_replaces_it(
+    clients,
+    listed,
+    redis_cache,  # noqa: F811
+    django_assert_num_queries,
+):
+    assert listed(ACTIVE) == 3
+    shared = redis.Redis.from_url(redis_cache)
+    try:
+        kept = shared.keys("*clients:filtered-total:*")
+    finally:
+        shared.close()
+    assert len(kept) == 1  # where any other worker finds it
+    with django_assert_num_queries(TOKEN + PAGE + CONTACTS):
+        assert listed(ACTIVE) == 3
+    Client.objects.filter(pk=clients[0].pk).update(archived_at=timezone.now())
+    assert listed(ACTIVE) == 2
