@@ -301,7 +301,29 @@ def setup_for(port: int, env: dict[str, str]) -> Setup:
     )
 
 
-def scenarios_for(setup: Setup) -> list[Scenario]:
+SYNC_CHANGED = 50
+
+
+def sync_since(env: dict[str, str]) -> int:
+    """A unix time after every client's last change, with the first
+    `SYNC_CHANGED` clients changed after it: what an incremental sync asks for."""
+    script = (
+        "from datetime import UTC, datetime, timedelta;"
+        "from django.db.models import Max;"
+        "from clients.models import Client;"
+        "clients = Client.objects.filter(company__name='Bench');"
+        "latest = clients.aggregate(at=Max('updated_at'))['at'];"
+        "since = int(latest.timestamp()) + 1;"
+        "changed = datetime.fromtimestamp(since, tz=UTC) + timedelta(seconds=1);"
+        "ids = list(clients.order_by('id').values_list('id', flat=True)"
+        f"[:{SYNC_CHANGED}]);"
+        "clients.filter(pk__in=ids).update(updated_at=changed);"
+        "print(since)"
+    )
+    return int(manage(env, "shell", "-c", script).strip().splitlines()[-1])
+
+
+def scenarios_for(setup: Setup, since: int) -> list[Scenario]:
     company_id, hashids = setup.company_id, setup.hashids
     ceiling = f"/bench/ceiling/{company_id}"
     create = json.dumps(
@@ -319,6 +341,11 @@ def scenarios_for(setup: Setup) -> list[Scenario]:
             "list filtered+sorted",
             "/api/v1/clients?balance=gt:100&sort=balance|desc",
             f"{ceiling}/filtered",
+        ),
+        Scenario(
+            "incremental sync",
+            f"/api/v1/clients?updated_at={since}&sort=updated_at|desc",
+            f"{ceiling}/sync/{since}",
         ),
         Scenario(
             "show",
@@ -370,14 +397,21 @@ def bulk_at_scale(port: int, setup: Setup, repeats: int) -> BulkAtScale:
     return BulkAtScale(ids=len(ids), times_ms=times, queries=min(queries))
 
 
+def same_total(port: int, scenario: Scenario) -> None:
+    """A counted list must give the total its ceiling counts (both exact)."""
+    assert scenario.ceiling is not None
+    product, _ = request(port, scenario.path)
+    bare, _ = request(port, scenario.ceiling)
+    if "total" not in bare:
+        return
+    total = product["meta"]["pagination"]["total"]
+    if total != bare["total"]:
+        sys.exit(f"{scenario.name}: total {total}, the ceiling counts {bare['total']}")
+
+
 def measure(
-    db: str,
-    size: int,
-    wrk: str,
-    rounds: int,
-    seconds: int,
-    only: set[str] | None = None,
-) -> tuple[list[Scenario], BulkAtScale]:
+    db: str, size: int, wrk: str, rounds: int, seconds: int, chosen: list[str]
+) -> tuple[list[Scenario], BulkAtScale | None]:
     env = prepare(db, size)
     port = free_port()
     server = start_server(env, port)
@@ -385,12 +419,14 @@ def measure(
         setup = setup_for(port, env)
         # First, on the data as prepared (vacuumed on PostgreSQL, as autovacuum
         # keeps a table between bursts): the load rounds below leave dead rows.
-        log(f"[{db} {size:,}] bulk archive of 5,000 ids")
-        bulk = bulk_at_scale(port, setup, repeats=max(rounds, 3))
+        bulk = None
+        if _picked("bulk archive", chosen):
+            log(f"[{db} {size:,}] bulk archive of 5,000 ids")
+            bulk = bulk_at_scale(port, setup, repeats=max(rounds, 3))
         scenarios = [
             scenario
-            for scenario in scenarios_for(setup)
-            if only is None or any(word in scenario.name for word in only)
+            for scenario in scenarios_for(setup, sync_since(env))
+            if _picked(scenario.name, chosen)
         ]
         for scenario in scenarios:
             # The second request is counted: the first of a minute also records the
@@ -400,6 +436,8 @@ def measure(
                     port, scenario.path, scenario.method, scenario.body
                 )
             scenario.queries = int(headers.get("X-Query-Count", "0"))
+            if scenario.ceiling and scenario.method == "GET":
+                same_total(port, scenario)
             for round_number in range(rounds):
                 log(f"[{db} {size:,}] {scenario.name}: {round_number + 1}/{rounds}")
                 if scenario.ceiling:
@@ -428,6 +466,12 @@ def measure(
         stop_server(server)
 
 
+def _picked(name: str, chosen: list[str]) -> bool:
+    """Whether a row is run: every row without `--scenarios`, else those whose name
+    contains one of its words."""
+    return not chosen or any(word in name for word in chosen)
+
+
 def median(loads: list[Load], attribute: str) -> float:
     return (
         statistics.median(getattr(load, attribute) for load in loads) if loads else 0.0
@@ -435,7 +479,7 @@ def median(loads: list[Load], attribute: str) -> float:
 
 
 def report(
-    db: str, size: int, scenarios: list[Scenario], bulk: BulkAtScale
+    db: str, size: int, scenarios: list[Scenario], bulk: BulkAtScale | None
 ) -> list[dict[str, object]]:
     print(f"\n{db} · {size:,} clients · gunicorn 2 sync workers · wrk -t2 -c4")
     header = f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>5}"
@@ -465,6 +509,8 @@ def report(
                 "ratio": rps / ceiling if ceiling else None,
             }
         )
+    if bulk is None:
+        return rows
     took = statistics.median(bulk.times_ms)
     print(
         f"bulk archive of {bulk.ids:,} ids, one request at a time: median {took:.0f} ms"
@@ -515,11 +561,10 @@ def main() -> None:
     parser.add_argument(
         "--scenarios",
         default="",
-        help="run only the scenarios whose name contains one of these comma-separated"
-        ' words (default: all), e.g. "create,bulk"',
+        help="comma list of words: only the rows whose name contains one "
+        "(e.g. 'filtered,sync'; 'bulk archive' includes the single 5,000-id run)",
     )
     options = parser.parse_args()
-    only = {name.strip() for name in options.scenarios.split(",") if name.strip()}
     if options.quick:
         options.db, options.sizes, options.rounds, options.seconds = (
             "sqlite",
@@ -527,18 +572,20 @@ def main() -> None:
             2,
             4,
         )
+    chosen = [word.strip() for word in options.scenarios.split(",") if word.strip()]
     wrk = ensure_wrk()
     all_rows: list[dict[str, object]] = []
     for db in options.db.split(","):
         for size in (int(s) for s in options.sizes.split(",")):
             scenarios, bulk = measure(
-                db, size, wrk, options.rounds, options.seconds, only or None
+                db, size, wrk, options.rounds, options.seconds, chosen
             )
             all_rows.extend(report(db, size, scenarios, bulk))
     print()
     report_growth(all_rows)
     # In process, no database: PHP-bracket form parsing by number of keys.
-    subprocess.run([PYTHON, str(ROOT / "bench" / "form_parsing.py")], check=True)
+    if _picked("form parsing", chosen):
+        subprocess.run([PYTHON, str(ROOT / "bench" / "form_parsing.py")], check=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(all_rows, indent=2))

@@ -361,9 +361,10 @@ class LedgerEntry(TimestampedModel):
 class ClientCount(models.Model):
     """How many client rows (any state) a company has, for the unfiltered list.
 
-    Kept by database triggers on `clients_client` (migration 0003), so it is right
-    after any write — ORM, bulk, raw SQL or admin — and the default list page does
-    not count a whole company's table on every request.
+    Kept by database triggers on `clients_client` (migrations 0003, 0009), so it is
+    right after any write — ORM, bulk, raw SQL or admin — and the default list page
+    does not count a whole company's table on every request. The write version
+    moves with every write of the company's clients (`clients.totals`).
     """
 
     company = models.OneToOneField(
@@ -374,6 +375,10 @@ class ClientCount(models.Model):
         related_name="+",
     )
     total = models.BigIntegerField(default=0)
+    # Moves on every insert, update and delete of the company's clients (the same
+    # triggers, migration 0009): a filtered list's total is cached under it, so
+    # no write path can leave a stale one behind.
+    version = models.BigIntegerField(db_default=0)
 
     def __str__(self) -> str:
         return f"{self.company_id}: {self.total}"

@@ -18,6 +18,7 @@ every read (one to three queries). The fixed reads are prepared queries
 (`PreparedRead`); with `PREPARED_READS` off the same querysets run through the ORM.
 """
 
+import functools
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -25,10 +26,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from clients.models import Activity, Client, ClientCount, ClientTag, LedgerEntry
+from clients.totals import (
+    WRITE_VERSION,
+    cached_total,
+    count_and_keep,
+    total_key,
+    write_version,
+)
 from companies.models import Company, Membership
 from config.api.errors import ApiError
 from config.api.pagination import AnyPage, KeysetPage, Page, PageWindow
-from config.prepared import PreparedQuery, PreparedRead
+from config.prepared import PreparedQuery, PreparedRead, read_instances
 from contacts.models import ClientContact
 from contacts.queries import live_contacts_queryset
 from documents.models import Document
@@ -137,16 +145,13 @@ def client_page(
         page = _ids_page(company, includes, ids, window)
     else:
         listed = _listed(company, membership, ids) if filtered is None else filtered
-        shaped = _shaped(listed, includes)
         if window.keyset:
-            page = _keyset(shaped, window)
+            page = _keyset(_shaped(listed, includes), window)
+        elif whole_company:
+            total = company_client_total(company=company)
+            page = _sliced(_shaped(listed, includes), window, total)
         else:
-            total = (
-                company_client_total(company=company)
-                if whole_company
-                else listed.order_by().count()
-            )
-            page = _sliced(shaped, window, total)
+            page = _counted(company, listed, window, includes)
     attach_contacts_and_documents(page.rows)
     return page
 
@@ -239,6 +244,31 @@ def _keyset(shaped: QuerySet[Client], window: PageWindow) -> KeysetPage[Client]:
     return KeysetPage.of(rows, window)
 
 
+def _counted(
+    company: Company,
+    listed: QuerySet[Client],
+    window: PageWindow,
+    includes: Collection[str],
+) -> Page[Client]:
+    """The window of a filtered list and its exact total: the page carries the
+    company's write version, and a total counted at that version is not counted
+    again (`clients.totals`)."""
+    key = total_key(listed)
+    if key is None or window.offset >= MAX_OFFSET:
+        return _sliced(_shaped(listed, includes), window, listed.order_by().count())
+    versioned = _shaped(listed, includes, **{WRITE_VERSION: write_version(company.pk)})
+    window_rows = versioned[window.offset : window.offset + window.limit]
+    if includes:  # prefetches and joins: the ORM reads them
+        rows = list(window_rows)
+    else:
+        rows = read_instances(window_rows, (HAS_DOCUMENTS, HAS_TAGS, WRITE_VERSION))
+    version = getattr(rows[0], WRITE_VERSION) if rows else None
+    total = cached_total(key, int(version)) if version is not None else None
+    if total is None:
+        total = count_and_keep(listed, key, company.pk)
+    return Page(rows, total)
+
+
 def _sliced(shaped: QuerySet[Client], window: PageWindow, total: int) -> Page[Client]:
     """The window of a list of `total` clients (no query past the end)."""
     if window.offset >= total:
@@ -246,10 +276,13 @@ def _sliced(shaped: QuerySet[Client], window: PageWindow, total: int) -> Page[Cl
     return Page(list(shaped[window.offset : window.offset + window.limit]), total)
 
 
-def _shaped(queryset: QuerySet[Client], includes: Collection[str]) -> QuerySet[Client]:
+def _shaped(
+    queryset: QuerySet[Client], includes: Collection[str], **extra: Any
+) -> QuerySet[Client]:
     """`queryset` (order kept) with what the representation reads: the documents
-    flag, activities (50 newest) and ledger (newest first) prefetched and the group
-    joined when included. Contacts and documents are attached after."""
+    and tags flags (and the `extra` annotations), activities (50 newest) and
+    ledger (newest first) prefetched and the group joined when included. Contacts
+    and documents are attached after."""
     lookups: list[Any] = []
     if "activities" in includes:
         recent = Activity.objects.order_by("-created_at", "-id")[:RECENT_ACTIVITIES]
@@ -262,7 +295,8 @@ def _shaped(queryset: QuerySet[Client], includes: Collection[str]) -> QuerySet[C
     if "group_settings" in includes:
         queryset = queryset.select_related("group_settings")
     return queryset.annotate(
-        **{HAS_DOCUMENTS: has_documents(client_type_id()), HAS_TAGS: has_tags()}
+        **{HAS_DOCUMENTS: has_documents(client_type_id()), HAS_TAGS: has_tags()},
+        **extra,
     )
 
 
@@ -271,6 +305,9 @@ def client_type_id() -> int:
     return int(ContentType.objects.get_for_model(Client).pk)
 
 
+# Built once: building the subquery's filters costs more than the page's SQL, and
+# annotating never changes the expression (the query gets a resolved copy).
+@functools.cache
 def has_documents(owner_type_id: int) -> Exists:
     """Whether the outer client owns any document (served by `document_owner`)."""
     return Exists(
@@ -278,6 +315,7 @@ def has_documents(owner_type_id: int) -> Exists:
     )
 
 
+@functools.cache
 def has_tags() -> Exists:
     """Whether the outer client has any tag (served by `client_tag_unique`)."""
     return Exists(ClientTag.objects.filter(client_id=OuterRef("pk")))

@@ -74,12 +74,15 @@ class _Slot:
     item: int | None  # index into a list value; None for a scalar
 
 
+_Converters = tuple[tuple[int, tuple[Converter, ...], BaseExpression], ...]
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[_Slot, ...]
-    converters: tuple[tuple[int, tuple[Converter, ...], BaseExpression], ...]
+    converters: _Converters
 
 
 class PreparedQuery:
@@ -139,16 +142,7 @@ class PreparedQuery:
         if self.paged:
             sql += " LIMIT %s OFFSET %s"
             params += [limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = [list(row) for row in cursor.fetchall()]
-        for position, converters, expression in compiled.converters:
-            for row in rows:
-                value = row[position]
-                for convert in converters:
-                    value = convert(value, expression, connection)
-                row[position] = value
-        return rows
+        return _run(connection, sql, params, compiled.converters)
 
     def _compile(
         self, connection: Any, key: tuple[Any, ...], shape: tuple[Any, ...]
@@ -181,17 +175,8 @@ class PreparedQuery:
                 f"Parameters {sorted(missing)} did not reach the SQL as values; "
                 "a prepared query can't hold them."
             )
-        expressions = [column[0] for column in compiler.select]
-        converters = []
-        for position, (found, expression) in compiler.get_converters(
-            expressions
-        ).items():
-            if connection.vendor == "sqlite" and isinstance(
-                expression.output_field, DateTimeField
-            ):
-                found = [_sqlite_datetime]
-            converters.append((position, tuple(found), expression))
-        compiled = _Compiled(sql, tuple(params), tuple(slots), tuple(converters))
+        converters = _converters(connection, compiler)
+        compiled = _Compiled(sql, tuple(params), tuple(slots), converters)
         self._compiled[key] = compiled
         return compiled
 
@@ -208,6 +193,68 @@ class PreparedQuery:
         )
         markers[marker] = (name, item)
         return marker
+
+
+def _converters(connection: Any, compiler: Any) -> _Converters:
+    """The ORM's converters of the compiled query's columns; datetimes on SQLite
+    go through the fast parser instead."""
+    expressions = [column[0] for column in compiler.select]
+    converters = []
+    for position, (found, expression) in compiler.get_converters(expressions).items():
+        if connection.vendor == "sqlite" and isinstance(
+            expression.output_field, DateTimeField
+        ):
+            found = [_sqlite_datetime]
+        converters.append((position, tuple(found), expression))
+    return tuple(converters)
+
+
+def _run(
+    connection: Any, sql: str, params: Sequence[Any], converters: _Converters
+) -> list[list[Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [list(row) for row in cursor.fetchall()]
+    for position, column_converters, expression in converters:
+        for row in rows:
+            value = row[position]
+            for convert in column_converters:
+                value = convert(value, expression, connection)
+            row[position] = value
+    return rows
+
+
+def read_instances(queryset: QuerySet[M], annotations: tuple[str, ...]) -> list[M]:
+    """The instances of a one-off queryset (ordered, maybe sliced; no
+    `select_related`, prefetch or deferred fields), with its `annotations` set
+    as attributes.
+
+    It is compiled on every call, as the ORM would, but its rows are read as a
+    `PreparedRead` reads them: without `Model.__init__` and with the fast
+    datetime parser. With `PREPARED_READS` off it is run as it is.
+    """
+    if not prepared_reads_on():
+        return list(queryset)
+    if settings.DATABASE_ROUTERS:
+        raise ImproperlyConfigured(ROUTERS_REFUSED)
+    model = queryset.model
+    connection = connections[DEFAULT_DB_ALIAS]
+    compiler = queryset.query.get_compiler(using=connection.alias)
+    sql, params = compiler.as_sql()
+    # Where the model's columns and the annotations landed in the SELECT.
+    positions = compiler.klass_info["select_fields"]
+    names = [compiler.select[index][0].target.attname for index in positions]
+    if len(names) != len(model._meta.concrete_fields):
+        raise ValueError("read_instances reads whole rows of one model only.")
+    extra = [(name, compiler.annotation_col_map[name]) for name in annotations]
+    instances: list[M] = []
+    for row in _run(connection, sql, params, _converters(connection, compiler)):
+        values = [row[index] for index in positions]
+        instance: M = instance_from_row(model, names, values)
+        for name, index in extra:
+            setattr(instance, name, row[index])
+        instances.append(instance)
+    return instances
 
 
 def attnames(model: type[Model]) -> tuple[str, ...]:
