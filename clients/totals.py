@@ -24,6 +24,7 @@ from functools import cache as memoized
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import QuerySet, Subquery
 
@@ -48,7 +49,10 @@ def total_key(listed: QuerySet[Client]) -> str | None:
     """The cache key of `listed`'s total, but for the version; None when the list
     reads other tables than clients (its total can't be cached)."""
     counted = listed.order_by().values("pk")
-    sql, params = counted.query.get_compiler(using=counted.db).as_sql()
+    try:
+        sql, params = counted.query.get_compiler(using=counted.db).as_sql()
+    except EmptyResultSet:  # a filter no row can match (`group = ""`): nothing to keep
+        return None
     tables = set(_QUOTED.findall(sql)) & _model_tables()
     if tables != {Client._meta.db_table}:
         return None

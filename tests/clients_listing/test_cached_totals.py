@@ -206,3 +206,9 @@ def test_with_redis_every_process_reads_the_kept_total_and_a_write_replaces_it(
         assert listed(ACTIVE) == 3
     Client.objects.filter(pk=clients[0].pk).update(archived_at=timezone.now())
     assert listed(ACTIVE) == 2
+
+
+def test_a_filter_no_client_can_match_answers_an_empty_page(clients, listed):
+    # `group = ""` compiles to no SQL at all (Django's EmptyResultSet).
+    assert listed({"where": 'group = ""'}) == 0
+    assert listed({"where": 'group = ""', "status": "active"}) == 0
