@@ -105,7 +105,10 @@ class _DeadlineSocket:
         return io.BufferedReader(_DeadlineReader(self))
 
     def close(self) -> None:
-        self._sock.close()
+        # http.client closes its socket as soon as it has read the head of an answer
+        # that ends the connection, before the body is read from the same socket;
+        # the attempt that opened the socket closes it when it has finished reading.
+        pass
 
 
 class _DeadlineReader(io.RawIOBase):

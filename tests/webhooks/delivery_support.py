@@ -3,7 +3,8 @@
 The receiver answers from a plan, one reply per request (then 200): a status,
 `HANG` (holds the request until the test ends), `TRICKLE` (a header, a byte
 every 0.1 s for 10 s), `(SLOW, seconds)` (a 200 that long after the
-request) or `(3xx, location)`, a redirect.
+request), `LATE_BODY` (a 200 whose body follows its head 0.3 s later) or
+`(3xx, location)`, a redirect.
 """
 
 import json
@@ -24,6 +25,7 @@ from webhooks.models import Webhook, WebhookDelivery
 HANG = "hang"
 SLOW = "slow"
 TRICKLE = "trickle"
+LATE_BODY = "late body"
 
 
 @dataclass
@@ -81,6 +83,15 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                         break
                     self.wfile.write(b"a")
                     self.wfile.flush()
+                return
+            if reply == LATE_BODY:
+                answer = b"the body came later"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.flush()
+                receiver.release.wait(0.3)
+                self.wfile.write(answer)
                 return
             if isinstance(reply, tuple) and reply[0] == SLOW:
                 receiver.release.wait(reply[1])
