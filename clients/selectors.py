@@ -25,6 +25,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+import config.lookups  # noqa: F401  (registers `__any_of`)
 from clients.models import Activity, Client, ClientCount, ClientTag, LedgerEntry
 from clients.totals import (
     WRITE_VERSION,
@@ -56,6 +57,9 @@ TAGS_ATTR = "tag_names"
 HAS_DOCUMENTS = "has_documents"
 HAS_TAGS = "has_tags"
 LISTED_TOTAL = "listed_total"
+# A bulk answer's page of up to this many ids is a prepared read (its `IN` is
+# compiled for 1, 2, 4 ... 256 ids); a longer one is one array through the ORM.
+PREPARED_IDS = 256
 # Past this offset no page can hold a row, and the value would overflow SQL integers.
 MAX_OFFSET = 2**62
 
@@ -229,11 +233,16 @@ def _ids_page(
     window: PageWindow,
 ) -> Page[Client]:
     """A bulk answer for a member who sees every client: the window of the sorted
-    ids is the page, and their number the total (no count)."""
+    ids is the page, and their number the total (no count). A page of up to
+    `PREPARED_IDS` clients without includes is one prepared query."""
     chosen = list(ids[window.offset : window.offset + window.limit])
     clients: list[Client] = []
-    if chosen:
-        scope = clients_of(company=company).filter(pk__in=chosen).order_by("id")
+    if chosen and not includes and len(chosen) <= PREPARED_IDS:
+        clients = CLIENTS_BY_IDS(
+            company_id=company.pk, pks=chosen, owner_type_id=client_type_id()
+        )
+    elif chosen:
+        scope = clients_of(company=company).filter(pk__any_of=chosen).order_by("id")
         clients = list(_shaped(scope, includes))
     return Page(clients, len(ids))
 
@@ -344,6 +353,16 @@ def _one_client(company_id: int, pk: int, owner_type_id: int) -> QuerySet[Client
     )
 
 
+def _clients_by_ids(
+    company_id: int, pks: list[int], owner_type_id: int
+) -> QuerySet[Client]:
+    return (
+        Client.objects.filter(company_id=company_id, pk__in=pks)
+        .annotate(**{HAS_DOCUMENTS: has_documents(owner_type_id), HAS_TAGS: has_tags()})
+        .order_by("id")
+    )
+
+
 def _live_contacts(client_ids: list[int]) -> QuerySet[ClientContact]:
     return live_contacts_queryset().filter(client_id__in=client_ids)
 
@@ -370,6 +389,9 @@ COMPANY_PAGE = PreparedRead(
     paged=True,
 )
 ONE_CLIENT = PreparedRead(Client, _one_client, annotations=(HAS_DOCUMENTS, HAS_TAGS))
+CLIENTS_BY_IDS = PreparedRead(
+    Client, _clients_by_ids, annotations=(HAS_DOCUMENTS, HAS_TAGS)
+)
 TAG_NAMES = PreparedQuery(_tag_names)
 LIVE_CONTACTS = PreparedRead(ClientContact, _live_contacts)
 DOCUMENTS = PreparedRead(Document, _documents)

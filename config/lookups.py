@@ -36,7 +36,9 @@ class AnyOf(In[Any]):
     `column = ANY(%s::bigint[])` with the whole list as ONE array parameter.
 
     psycopg binds each of `IN`'s thousands of placeholders client-side (about
-    50 ms for 5,000 ids); one array is rendered at once. Other databases keep
+    50 ms for 5,000 ids); one array is rendered at once. Integer ids go as the
+    array's text (`'{1,2,3}'`): psycopg's own dumping of a list of ints costs
+    1.6 ms per 1,000 ids, `str.join` a twentieth of it. Other databases keep
     `IN`: SQLite takes the 5,000 ids of a bulk action in one statement.
     """
 
@@ -60,14 +62,17 @@ class AnyOf(In[Any]):
         if not values:
             raise EmptyResultSet
         field = self.lhs.output_field
-        if not all(type(value) is int for value in values):
-            values = [
+        array: Any
+        if all(type(value) is int for value in values):
+            array = integer_array(values)
+        else:
+            array = [
                 field.get_db_prep_value(value, connection, prepared=True)
                 for value in values
             ]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         array_type = field.cast_db_type(connection)
-        return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, values]
+        return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, array]
 
 
 models.Field.register_lookup(AnyOf)
@@ -75,10 +80,19 @@ models.Field.register_lookup(AnyOf)
 models.ForeignKey.register_lookup(AnyOf)
 
 
+def integer_array(values: Sequence[int]) -> str:
+    """A PostgreSQL array literal of ints (`'{1,2,3}'`), bound as one text value.
+
+    Each value goes through `int()`, so the text holds nothing but digits, signs
+    and commas whatever the caller passed.
+    """
+    return "{" + ",".join([str(int(value)) for value in values]) + "}"
+
+
 def ids_condition(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
     """The raw-SQL form of `any_of` for a bigint column (`column` quoted by the
     caller): `column = ANY(%s::bigint[])` with one parameter on PostgreSQL, else
     `column IN (%s, ...)`."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [list(ids)]
+        return f"{column} = ANY(%s::bigint[])", [integer_array(ids)]
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)

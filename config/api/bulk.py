@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 import config.lookups  # noqa: F401  (registers `__any_of`)
-from config.api.hashids import decode_id
+from config.api.hashids import decode_ids
 from config.api.mixins import ResourceViewSet
 from config.api.pagination import AnyPage, PageWindow, queryset_page
 
@@ -99,7 +99,7 @@ def listed_ids(raw: Any) -> list[str]:
 def company_ids(rows: QuerySet[Any], hashids: list[Any]) -> list[int]:
     """The primary keys of `hashids`, sorted; every one must decode and be a row
     of `rows` (the company's), else 422 keyed `ids` (one count query)."""
-    pks = {decode_id(hashid) for hashid in hashids}
+    pks = set(decode_ids(hashids))
     if None in pks:
         raise ValidationError({"ids": [INVALID_IDS]})
     checked = sorted(pk for pk in pks if pk is not None)

@@ -1,6 +1,7 @@
 """The one hashid codec for every entity type."""
 
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from hashids import Hashids
@@ -55,3 +56,15 @@ def decode_id(value: object) -> int | None:
     if not isinstance(value, str) or not value or len(value) > 64:
         return None
     return _decode(settings.HASH_SALT, value)
+
+
+def decode_ids(values: list[Any]) -> list[int | None]:
+    """`decode_id` of each value (a bulk action's thousands of ids, the salt read
+    once)."""
+    salt = settings.HASH_SALT
+    return [
+        _decode(salt, value)
+        if isinstance(value, str) and value and len(value) <= 64
+        else None
+        for value in values
+    ]

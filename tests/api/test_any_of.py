@@ -80,3 +80,19 @@ def test_the_raw_condition_finds_the_same_rows(clients):
     assert found == [clients[1].pk, clients[3].pk]
     expected = 1 if connection.vendor == "postgresql" else 2
     assert len(params) == expected
+
+
+def test_ids_at_the_edges_of_64_bits_and_given_as_text_find_the_same_rows(clients):
+    edges = [2**63 - 1, -(2**63), 0, -1]
+    wanted = [*edges, clients[2].pk]
+    assert pks(Client.objects.filter(pk__any_of=wanted)) == [clients[2].pk]
+    as_text = [str(clients[0].pk), str(clients[3].pk)]
+    assert pks(Client.objects.filter(pk__any_of=as_text)) == pks(
+        Client.objects.filter(pk__in=as_text)
+    )
+    among, params = ids_condition('"id"', [*edges, clients[1].pk])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "id" FROM {Client._meta.db_table} WHERE {among}', params
+        )
+        assert [row[0] for row in cursor.fetchall()] == [clients[1].pk]
