@@ -31,13 +31,14 @@ from clients.totals import (
     WRITE_VERSION,
     cached_total,
     count_and_keep,
+    key_of,
     total_key,
     write_version,
 )
 from companies.models import Company, Membership
 from config.api.errors import ApiError
 from config.api.pagination import AnyPage, KeysetPage, Page, PageWindow
-from config.prepared import PreparedQuery, PreparedRead, read_instances
+from config.prepared import ColumnsOver, PreparedQuery, PreparedRead, keys_query
 from contacts.models import ClientContact
 from contacts.queries import live_contacts_queryset
 from documents.models import Document
@@ -261,16 +262,25 @@ def _counted(
 ) -> Page[Client]:
     """The window of a filtered list and its exact total: the page carries the
     company's write version, and a total counted at that version is not counted
-    again (`clients.totals`)."""
-    key = total_key(listed)
+    again (`clients.totals`). Without includes the list is compiled as its keys
+    alone and read with the page columns compiled once (`ColumnsOver`)."""
+    keys = None if includes else keys_query(listed)
+    key = total_key(listed) if keys is None else key_of(keys)
     if key is None or window.offset >= MAX_OFFSET:
         return _sliced(_shaped(listed, includes), window, listed.order_by().count())
-    versioned = _shaped(listed, includes, **{WRITE_VERSION: write_version(company.pk)})
-    window_rows = versioned[window.offset : window.offset + window.limit]
-    if includes:  # prefetches and joins: the ORM reads them
-        rows = list(window_rows)
-    else:
-        rows = read_instances(window_rows, (HAS_DOCUMENTS, HAS_TAGS, WRITE_VERSION))
+    if keys is not None:
+        rows = PAGE_COLUMNS(
+            keys,
+            limit=window.limit,
+            offset=window.offset,
+            company_id=company.pk,
+            owner_type_id=client_type_id(),
+        )
+    else:  # prefetches and joins: the ORM reads them
+        versioned = _shaped(
+            listed, includes, **{WRITE_VERSION: write_version(company.pk)}
+        )
+        rows = list(versioned[window.offset : window.offset + window.limit])
     version = getattr(rows[0], WRITE_VERSION) if rows else None
     total = cached_total(key, int(version)) if version is not None else None
     if total is None:
@@ -363,6 +373,15 @@ def _clients_by_ids(
     )
 
 
+def _page_columns(
+    queryset: QuerySet[Client], company_id: int, owner_type_id: int
+) -> QuerySet[Client]:
+    return queryset.annotate(
+        **{HAS_DOCUMENTS: has_documents(owner_type_id), HAS_TAGS: has_tags()},
+        **{WRITE_VERSION: write_version(company_id)},
+    )
+
+
 def _live_contacts(client_ids: list[int]) -> QuerySet[ClientContact]:
     return live_contacts_queryset().filter(client_id__in=client_ids)
 
@@ -391,6 +410,9 @@ COMPANY_PAGE = PreparedRead(
 ONE_CLIENT = PreparedRead(Client, _one_client, annotations=(HAS_DOCUMENTS, HAS_TAGS))
 CLIENTS_BY_IDS = PreparedRead(
     Client, _clients_by_ids, annotations=(HAS_DOCUMENTS, HAS_TAGS)
+)
+PAGE_COLUMNS = ColumnsOver(
+    Client, _page_columns, annotations=(HAS_DOCUMENTS, HAS_TAGS, WRITE_VERSION)
 )
 TAG_NAMES = PreparedQuery(_tag_names)
 LIVE_CONTACTS = PreparedRead(ClientContact, _live_contacts)

@@ -20,7 +20,9 @@ otherwise be read under it.
 
 import hashlib
 import re
+from collections.abc import Sequence
 from functools import cache as memoized
+from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
@@ -29,6 +31,7 @@ from django.db import connections, transaction
 from django.db.models import QuerySet, Subquery
 
 from clients.models import Client, ClientCount
+from config.prepared import KeysQuery
 
 WRITE_VERSION = "write_version"
 # The list's SQL is hashed; the version and the hash make the key.
@@ -53,10 +56,20 @@ def total_key(listed: QuerySet[Client]) -> str | None:
         sql, params = counted.query.get_compiler(using=counted.db).as_sql()
     except EmptyResultSet:  # a filter no row can match (`group = ""`): nothing to keep
         return None
+    return _key(sql, params)
+
+
+def key_of(keys: KeysQuery) -> str | None:
+    """`total_key` of a list already compiled as its keys (its order is part of
+    the key: each sort of one filter keeps its own total)."""
+    return _key(keys.rest, keys.params)
+
+
+def _key(sql: str, params: Sequence[Any]) -> str | None:
     tables = set(_QUOTED.findall(sql)) & _model_tables()
     if tables != {Client._meta.db_table}:
         return None
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((sql, tuple(params))).encode()).hexdigest()
     return f"{KEY_PREFIX}:{digest}"
 
 

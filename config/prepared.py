@@ -24,11 +24,11 @@ from threading import Lock
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import DateTimeField, Model, QuerySet
 from django.db.models.base import ModelState
-from django.db.models.expressions import BaseExpression
+from django.db.models.expressions import BaseExpression, RawSQL
 
 # Markers far outside any primary key or count, so none can collide with a value.
 _INT_MARKER_BASE = -(2**62)
@@ -119,6 +119,16 @@ class PreparedQuery:
                 queryset = queryset[offset : offset + limit]
             return [list(row) for row in queryset]
         connection = connections[DEFAULT_DB_ALIAS]
+        compiled = self.compiled(connection, values)
+        params = self.bind(compiled, values)
+        sql = compiled.sql
+        if self.paged:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        return _run(connection, sql, params, compiled.converters)
+
+    def compiled(self, connection: Any, values: dict[str, Any]) -> _Compiled:
+        """The SQL of `values`' shape on `connection`, compiled on first use."""
         shape = tuple(
             sorted(
                 (name, _bucket(len(value)) if isinstance(value, list) else type(value))
@@ -132,17 +142,18 @@ class PreparedQuery:
                 compiled = self._compiled.get(key) or self._compile(
                     connection, key, shape
                 )
+        return compiled
+
+    @staticmethod
+    def bind(compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
+        """The compiled SQL's parameters with `values` in the markers' places."""
         params = list(compiled.params)
         for slot in compiled.slots:
             value = values[slot.name]
             if slot.item is not None:
                 value = value[min(slot.item, len(value) - 1)]
             params[slot.position] = value
-        sql = compiled.sql
-        if self.paged:
-            sql += " LIMIT %s OFFSET %s"
-            params += [limit, offset]
-        return _run(connection, sql, params, compiled.converters)
+        return params
 
     def _compile(
         self, connection: Any, key: tuple[Any, ...], shape: tuple[Any, ...]
@@ -224,37 +235,103 @@ def _run(
     return rows
 
 
-def read_instances(queryset: QuerySet[M], annotations: tuple[str, ...]) -> list[M]:
-    """The instances of a one-off queryset (ordered, maybe sliced; no
-    `select_related`, prefetch or deferred fields), with its `annotations` set
-    as attributes.
+_KEYS_ALIAS = "keys_query_column"
 
-    It is compiled on every call, as the ORM would, but its rows are read as a
-    `PreparedRead` reads them: without `Model.__init__` and with the fast
-    datetime parser. With `PREPARED_READS` off it is run as it is.
+
+@dataclass(frozen=True)
+class KeysQuery:
+    """A queryset compiled with one constant column, `SELECT (0) FROM ...`:
+    `rest` is its SQL after that column, `params` its parameters."""
+
+    rest: str
+    params: tuple[Any, ...]
+
+
+def keys_query(queryset: QuerySet[Any]) -> KeysQuery | None:
+    """`queryset` (filtered and ordered, unsliced) compiled with one column: a
+    third of compiling its whole rows, and the rest of the SQL — FROM, WHERE,
+    ORDER BY — is what `ColumnsOver` puts its own column list before.
+
+    None when the query can't take another column list as it is (DISTINCT,
+    GROUP BY, a combination, extra selects), when no row can match (Django's
+    EmptyResultSet) or with `PREPARED_READS` off: the caller reads it through
+    the ORM.
     """
-    if not prepared_reads_on():
-        return list(queryset)
+    query = queryset.query
+    if (
+        not prepared_reads_on()
+        or query.is_sliced
+        or query.distinct
+        or query.combinator
+        or query.group_by is not None
+        or query.extra
+    ):
+        return None
     if settings.DATABASE_ROUTERS:
         raise ImproperlyConfigured(ROUTERS_REFUSED)
-    model = queryset.model
+    # A constant as the one column: Django writes an ORDER BY on a selected
+    # column as its position (`ORDER BY 1`), which another column list would
+    # change; no ordering can name this one.
+    keys = queryset.annotate(**{_KEYS_ALIAS: RawSQL("0", ())}).values_list(_KEYS_ALIAS)
     connection = connections[DEFAULT_DB_ALIAS]
-    compiler = queryset.query.get_compiler(using=connection.alias)
-    sql, params = compiler.as_sql()
-    # Where the model's columns and the annotations landed in the SELECT.
-    positions = compiler.klass_info["select_fields"]
-    names = [compiler.select[index][0].target.attname for index in positions]
-    if len(names) != len(model._meta.concrete_fields):
-        raise ValueError("read_instances reads whole rows of one model only.")
-    extra = [(name, compiler.annotation_col_map[name]) for name in annotations]
-    instances: list[M] = []
-    for row in _run(connection, sql, params, _converters(connection, compiler)):
-        values = [row[index] for index in positions]
-        instance: M = instance_from_row(model, names, values)
-        for name, index in extra:
-            setattr(instance, name, row[index])
-        instances.append(instance)
-    return instances
+    try:
+        sql, params = keys.query.get_compiler(using=connection.alias).as_sql()
+    except EmptyResultSet:
+        return None
+    selected = f"SELECT (0) AS {connection.ops.quote_name(_KEYS_ALIAS)}"
+    if not sql.startswith(f"{selected} FROM "):
+        return None
+    return KeysQuery(sql[len(selected) :], tuple(params))
+
+
+class ColumnsOver(Generic[M]):
+    """Instances of `model` (every concrete column, then the annotations that
+    `annotate` adds) read over any `KeysQuery` of it, a window at a time.
+
+    The column list and its converters are compiled once per database, as a
+    `values_list` of `annotate(model.objects.all(), **markers)`; a read puts
+    them in place of the keys query's one column. The annotations' SQL must name
+    the outer table by its name (what Django calls a query's base table), so it
+    reads the same over any FROM and WHERE.
+    """
+
+    def __init__(
+        self,
+        model: type[M],
+        annotate: Callable[..., QuerySet[M]],
+        *,
+        annotations: tuple[str, ...],
+    ) -> None:
+        self.model = model
+        self.columns = attnames(model)
+        self.annotations = annotations
+        self.query = PreparedQuery(
+            lambda **values: annotate(
+                model._default_manager.order_by(), **values
+            ).values_list(*self.columns, *annotations)
+        )
+
+    def __call__(
+        self, keys: KeysQuery, *, limit: int, offset: int, **values: Any
+    ) -> list[M]:
+        """The window `offset`..`offset + limit` of `keys`' rows."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        compiled = self.query.compiled(connection, values)
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        suffix = f" FROM {table}"
+        if not compiled.sql.endswith(suffix):
+            raise ValueError("The column list must read the model's table alone.")
+        columns = compiled.sql[: -len(suffix)]
+        params = [*self.query.bind(compiled, values), *keys.params, limit, offset]
+        sql = f"{columns}{keys.rest} LIMIT %s OFFSET %s"
+        count = len(self.columns)
+        instances: list[M] = []
+        for row in _run(connection, sql, params, compiled.converters):
+            instance: M = instance_from_row(self.model, self.columns, row[:count])
+            for name, value in zip(self.annotations, row[count:], strict=True):
+                setattr(instance, name, value)
+            instances.append(instance)
+        return instances
 
 
 def attnames(model: type[Model]) -> tuple[str, ...]:

@@ -17,10 +17,12 @@ from clients.models import Client
 from companies.models import Company
 from config.prepared import (
     ROUTERS_REFUSED,
+    ColumnsOver,
     PreparedQuery,
     PreparedRead,
     attnames,
     instance_from_row,
+    keys_query,
 )
 from contacts.models import ClientContact
 from tests.factories import ClientFactory, CompanyFactory, ContactFactory
@@ -222,6 +224,63 @@ def test_routers_work_with_the_prepared_reads_switched_off(settings):
     company = CompanyFactory.create()
     ClientFactory.create(company=company, name="Ada")
     assert PreparedQuery(names_of).rows(company_id=company.pk) == [["Ada"]]
+
+
+def _with_contacts(queryset: QuerySet, minimum: int) -> QuerySet:
+    contacts = ClientContact.objects.filter(client=OuterRef("pk"))
+    return queryset.annotate(
+        with_contacts=Exists(contacts), over=Exists(contacts.filter(id__gte=minimum))
+    )
+
+
+COLUMNS = ColumnsOver(Client, _with_contacts, annotations=("with_contacts", "over"))
+
+
+def test_columns_over_any_filtered_and_sorted_list_read_what_the_orm_reads(
+    prepared_only,
+):
+    company = CompanyFactory.create()
+    made = [
+        ClientFactory.create(company=company, balance=Decimal(balance), name=name)
+        for balance, name in [(5, "e"), (300, "b"), (300, "a"), (40, "d"), (900, "c")]
+    ]
+    ContactFactory.create(client=made[1])
+    ClientFactory.create(balance=Decimal(1000))  # another company's
+    listings = [
+        Client.objects.filter(company=company, balance__gt=10).order_by(
+            "-balance", "id"
+        ),
+        Client.objects.filter(company=company).order_by("name"),
+        Client.objects.filter(company=company).order_by("-id"),  # `ORDER BY` the key
+        Client.objects.filter(company=company, contacts__isnull=False),  # a join
+        Client.objects.filter(company=company).filter(
+            Exists(ClientContact.objects.filter(client=OuterRef("pk")))
+        ),
+    ]
+    for listed in listings:
+        keys = keys_query(listed)
+        assert keys is not None
+        for offset in (0, 1, 4, 9):
+            read = COLUMNS(keys, limit=2, offset=offset, minimum=0)
+            expected = list(_with_contacts(listed, 0)[offset : offset + 2])
+            assert read == expected
+            assert [(r.name, r.balance, r.with_contacts, r.over) for r in read] == [
+                (r.name, r.balance, r.with_contacts, r.over) for r in expected
+            ]
+    [first] = COLUMNS(keys_query(listings[3]), limit=5, offset=0, minimum=10**9)
+    assert (first, first.with_contacts, first.over) == (made[1], True, False)
+
+
+def test_a_list_that_cant_take_other_columns_is_left_to_the_orm(
+    prepared_only, settings
+):
+    clients = Client.objects.all()
+    assert keys_query(clients.distinct()) is None
+    assert keys_query(clients[:5]) is None
+    assert keys_query(clients.filter(pk__in=[])) is None  # no row can match
+    assert keys_query(clients.union(clients)) is None
+    settings.PREPARED_READS = False
+    assert keys_query(clients) is None
 
 
 class Router:
