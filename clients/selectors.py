@@ -313,10 +313,7 @@ def _shaped(
         queryset = queryset.prefetch_related(*lookups)
     if "group_settings" in includes:
         queryset = queryset.select_related("group_settings")
-    return queryset.annotate(
-        **{HAS_DOCUMENTS: has_documents(client_type_id()), HAS_TAGS: has_tags()},
-        **extra,
-    )
+    return queryset.annotate(**flags(client_type_id()), **extra)
 
 
 def client_type_id() -> int:
@@ -334,6 +331,11 @@ def has_documents(owner_type_id: int) -> Exists:
     )
 
 
+def flags(owner_type_id: int) -> dict[str, Exists]:
+    """The annotations every client read carries: `has_documents`, `has_tags`."""
+    return {HAS_DOCUMENTS: has_documents(owner_type_id), HAS_TAGS: has_tags()}
+
+
 @functools.cache
 def has_tags() -> Exists:
     """Whether the outer client has any tag (served by `client_tag_unique`)."""
@@ -348,18 +350,14 @@ def _company_page_rows(company_id: int, owner_type_id: int) -> QuerySet[Client]:
     total = ClientCount.objects.filter(company_id=company_id).values("total")[:1]
     return (
         Client.objects.filter(company_id=company_id)
-        .annotate(
-            **{HAS_DOCUMENTS: has_documents(owner_type_id)},
-            **{HAS_TAGS: has_tags()},
-            **{LISTED_TOTAL: Subquery(total)},
-        )
+        .annotate(**flags(owner_type_id), **{LISTED_TOTAL: Subquery(total)})
         .order_by("id")
     )
 
 
 def _one_client(company_id: int, pk: int, owner_type_id: int) -> QuerySet[Client]:
     return Client.objects.filter(company_id=company_id, pk=pk).annotate(
-        **{HAS_DOCUMENTS: has_documents(owner_type_id), HAS_TAGS: has_tags()}
+        **flags(owner_type_id)
     )
 
 
@@ -368,7 +366,7 @@ def _clients_by_ids(
 ) -> QuerySet[Client]:
     return (
         Client.objects.filter(company_id=company_id, pk__in=pks)
-        .annotate(**{HAS_DOCUMENTS: has_documents(owner_type_id), HAS_TAGS: has_tags()})
+        .annotate(**flags(owner_type_id))
         .order_by("id")
     )
 
@@ -377,8 +375,7 @@ def _page_columns(
     queryset: QuerySet[Client], company_id: int, owner_type_id: int
 ) -> QuerySet[Client]:
     return queryset.annotate(
-        **{HAS_DOCUMENTS: has_documents(owner_type_id), HAS_TAGS: has_tags()},
-        **{WRITE_VERSION: write_version(company_id)},
+        **flags(owner_type_id), **{WRITE_VERSION: write_version(company_id)}
     )
 
 

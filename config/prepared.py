@@ -324,14 +324,10 @@ class ColumnsOver(Generic[M]):
         columns = compiled.sql[: -len(suffix)]
         params = [*self.query.bind(compiled, values), *keys.params, limit, offset]
         sql = f"{columns}{keys.rest} LIMIT %s OFFSET %s"
-        count = len(self.columns)
-        instances: list[M] = []
-        for row in _run(connection, sql, params, compiled.converters):
-            instance: M = instance_from_row(self.model, self.columns, row[:count])
-            for name, value in zip(self.annotations, row[count:], strict=True):
-                setattr(instance, name, value)
-            instances.append(instance)
-        return instances
+        rows = _run(connection, sql, params, compiled.converters)
+        return [
+            _instance(self.model, self.columns, self.annotations, row) for row in rows
+        ]
 
 
 def attnames(model: type[Model]) -> tuple[str, ...]:
@@ -390,8 +386,15 @@ class PreparedRead(Generic[M]):
         return list(self.build(**values))
 
     def _instance(self, row: list[Any]) -> M:
-        count = len(self.columns)
-        instance: M = instance_from_row(self.model, self.columns, row[:count])
-        for name, value in zip(self.annotations, row[count:], strict=True):
-            setattr(instance, name, value)
-        return instance
+        return _instance(self.model, self.columns, self.annotations, row)
+
+
+def _instance(
+    model: type[M], columns: Sequence[str], annotations: Sequence[str], row: list[Any]
+) -> M:
+    """An instance from a row of its `columns` then its `annotations` (attributes)."""
+    count = len(columns)
+    instance: M = instance_from_row(model, columns, row[:count])
+    for name, value in zip(annotations, row[count:], strict=True):
+        setattr(instance, name, value)
+    return instance

@@ -53,18 +53,17 @@ def decode_id(value: object) -> int | None:
     row can have) and re-encodes to itself, so variants that Hashids would still
     accept are rejected.
     """
-    if not isinstance(value, str) or not value or len(value) > 64:
-        return None
-    return _decode(settings.HASH_SALT, value)
+    return _decoded(settings.HASH_SALT, value)
 
 
 def decode_ids(values: list[Any]) -> list[int | None]:
     """`decode_id` of each value (a bulk action's thousands of ids, the salt read
     once)."""
     salt = settings.HASH_SALT
-    return [
-        _decode(salt, value)
-        if isinstance(value, str) and value and len(value) <= 64
-        else None
-        for value in values
-    ]
+    return [_decoded(salt, value) for value in values]
+
+
+def _decoded(salt: str, value: object) -> int | None:
+    if not isinstance(value, str) or not value or len(value) > 64:
+        return None
+    return _decode(salt, value)
