@@ -12,6 +12,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 # The key of messages that belong to no input (DRF's name for it, which the
 # API has always answered).
 GENERAL_ERRORS_KEY = "non_field_errors"
+# A bulk write naming an id that is not one of the company's rows (keyed `ids`).
+INVALID_IDS = "The selected ids is invalid."
 
 
 class Refusal(Exception):

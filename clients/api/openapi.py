@@ -23,7 +23,7 @@ from clients.api.inputs import (
 )
 from clients.api.outputs import ClientSerializer
 from clients.fields import BULK_UPDATE_COLUMNS
-from config.api.bulk import INVALID_IDS, MAX_BULK_IDS
+from config.api.bulk import MAX_BULK_IDS
 from config.api.openapi_headers import (
     ETAG_HEADER,
     IDEMPOTENCY_KEY,
@@ -31,6 +31,7 @@ from config.api.openapi_headers import (
     IF_NONE_MATCH,
     REPLAYED_HEADER,
 )
+from config.errors import INVALID_IDS
 
 INCLUDE_PARAMETER = OpenApiParameter(
     "include",

@@ -49,6 +49,7 @@ from clients.services.clients import (
     client_update,
 )
 from clients.services.logos import client_create_with_logo
+from clients.services.named import NamedClients
 from clients.services.settings import new_client_settings
 from clients.services.tags import clients_add_tags, clients_remove_tags
 from clients.services.verbs import (
@@ -123,6 +124,7 @@ class ClientViewSet(
     filterset_class = ClientFilterSet
     input_serializer_class = ClientInputSerializer
     bulk_services = BULK_SERVICES
+    bulk_ids_checked_when_locking = True
     bulk_description = (
         "archive, restore, delete, assign_group, bulk_update, add_tags or "
         "remove_tags a set of clients.\n\n"
@@ -282,6 +284,11 @@ class ClientViewSet(
 
     def editable_rows(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         return rows.filter(editable_by(self.membership))
+
+    def bulk_rows(self, pks: list[int]) -> NamedClients:
+        return NamedClients(
+            company_id=self.company.pk, pks=pks, editable=editable_by(self.membership)
+        )
 
     def bulk_answer(self, pks: list[int]) -> AnswerReader:
         return lambda window: client_page(

@@ -16,6 +16,7 @@ from clients.fields import BULK_UPDATE_COLUMNS
 from clients.models import Activity, Client, GroupSetting
 from clients.services.activities import activities_record_bulk
 from clients.services.events import clients_event, clients_state_event
+from clients.services.named import NamedClients, lock_named
 from companies.models import Company
 from companies.required import missing_required
 from config.db import ACTIVE, NOT_ACTIVE, NOT_DELETED, SoftStateQuerySet
@@ -42,21 +43,28 @@ def clients_to_lock(
     return rows.select_for_update().order_by("pk")
 
 
-def _lock(clients_queryset: QuerySet[Client], condition: Q | None = None) -> list[int]:
-    """Lock the clients of `clients_queryset` matching `condition`; their pks."""
-    rows = clients_to_lock(clients_queryset, condition)
+# What a set-based write runs over: a queryset (admin, CSV import, services), or
+# the clients a bulk request names, checked as they are locked.
+ClientSet = QuerySet[Client] | NamedClients
+
+
+def lock_clients(clients: ClientSet, condition: Q | None = None) -> list[int]:
+    """Lock the clients of the set matching `condition`; their pks."""
+    if isinstance(clients, NamedClients):
+        return lock_named(clients, condition)
+    rows = clients_to_lock(clients, condition)
     return list(rows.values_list("pk", flat=True))
 
 
 def _set_columns(
-    clients_queryset: QuerySet[Client],
+    clients_queryset: ClientSet,
     user: AbstractBaseUser | None,
     values: dict[str, Any],
     condition: Q | None = None,
 ) -> int:
     """Lock the clients of the set that `condition` selects, set `values` on them
     in one query and log an update for each; returns how many changed."""
-    pks = _lock(clients_queryset, condition)
+    pks = lock_clients(clients_queryset, condition)
     if pks:
         Client.objects.filter(pk__any_of=pks).update(
             **values, updated_at=timezone.now()
@@ -92,13 +100,13 @@ CLIENT_STATE_CHANGES: dict[str, StateChange] = {
 
 @transaction.atomic
 def clients_change_state(
-    *, clients_queryset: QuerySet[Client], user: AbstractBaseUser | None, action: str
+    *, clients_queryset: ClientSet, user: AbstractBaseUser | None, action: str
 ) -> int:
     """Archive, restore or soft-delete (`action`, see `CLIENT_STATE_CHANGES`) the
     clients of the set: lock those the action changes, change them in one query
     and log one activity each; returns how many changed."""
     state_change = CLIENT_STATE_CHANGES[action]
-    pks = _lock(clients_queryset, state_change.condition)
+    pks = lock_clients(clients_queryset, state_change.condition)
     if pks:
         state_change.change(Client.objects.filter(pk__any_of=pks))
     clients_state_event(action, pks)
@@ -110,7 +118,7 @@ def clients_change_state(
 @transaction.atomic
 def clients_assign_group(
     *,
-    clients_queryset: QuerySet[Client],
+    clients_queryset: ClientSet,
     user: AbstractBaseUser | None,
     group: GroupSetting,
 ) -> int:
@@ -126,7 +134,7 @@ def clients_assign_group(
 @transaction.atomic
 def clients_bulk_update(
     *,
-    clients_queryset: QuerySet[Client],
+    clients_queryset: ClientSet,
     user: AbstractBaseUser | None,
     column: str,
     value: Any,

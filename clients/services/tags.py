@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
 
 from clients.models import TAG_MAX_LENGTH, Activity, Client, ClientTag, Tag, tag_key
 from clients.services.activities import activities_record_bulk
-from clients.services.bulk import clients_to_lock
+from clients.services.bulk import ClientSet, clients_to_lock, lock_clients
 from clients.services.events import clients_event
+from clients.services.named import NamedClients
 from config.lookups import ids_condition
 from webhooks.events import CLIENT_UPDATED
 
@@ -102,9 +102,12 @@ def tag_notes(verb: str, names: Sequence[str]) -> str:
     return f"Tags {verb}: {', '.join(names)}" if names else "Tags cleared"
 
 
-def _locked(clients_queryset: QuerySet[Client]) -> tuple[list[int], set[int]]:
+def _locked(clients: ClientSet) -> tuple[list[int], set[int]]:
     """Lock the set's clients; their pks and companies."""
-    rows = list(clients_to_lock(clients_queryset).values_list("pk", "company_id"))
+    if isinstance(clients, NamedClients):
+        pks = lock_clients(clients)
+        return pks, {clients.company_id} if pks else set()
+    rows = list(clients_to_lock(clients).values_list("pk", "company_id"))
     return [pk for pk, _ in rows], {company_id for _, company_id in rows}
 
 
@@ -124,7 +127,7 @@ LINK_INSERT_BATCH = 5000
 @transaction.atomic
 def clients_add_tags(
     *,
-    clients_queryset: QuerySet[Client],
+    clients_queryset: ClientSet,
     user: AbstractBaseUser | None,
     names: Sequence[str],
 ) -> int:
@@ -161,7 +164,7 @@ def clients_add_tags(
 @transaction.atomic
 def clients_remove_tags(
     *,
-    clients_queryset: QuerySet[Client],
+    clients_queryset: ClientSet,
     user: AbstractBaseUser | None,
     names: Sequence[str],
 ) -> int:

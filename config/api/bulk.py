@@ -8,8 +8,13 @@ One action over many rows of the company, in this order:
 2. the answer's query (`bulk_answer`) and the page asked for are checked, so a
    422 there too comes before anything is written;
 3. the action's set-based service (`bulk_services[action]`, one transaction)
-   runs over the rows the member may edit (`editable_rows`; others are skipped);
+   runs over the rows the member may edit (`bulk_rows`; others are skipped);
 4. the answer: the rows asked for, in the list envelope.
+
+A resource whose services lock the named rows can check "every id is a row of
+the company" in the statement that locks them (`bulk_ids_checked_when_locking`):
+one scan of the ids instead of two. Its services then raise the same 422 inside
+their transaction, and the check of step 1 runs only to join other errors.
 """
 
 import functools
@@ -30,9 +35,9 @@ import config.lookups  # noqa: F401  (registers `__any_of`)
 from config.api.hashids import decode_ids
 from config.api.mixins import ResourceViewSet
 from config.api.pagination import AnyPage, PageWindow, queryset_page
+from config.errors import INVALID_IDS
 
 MAX_BULK_IDS = 5000
-INVALID_IDS = "The selected ids is invalid."
 INVALID_ACTION = "The selected action is invalid."
 
 
@@ -96,16 +101,19 @@ def listed_ids(raw: Any) -> list[str]:
     return hashids
 
 
-def company_ids(rows: QuerySet[Any], hashids: list[Any]) -> list[int]:
-    """The primary keys of `hashids`, sorted; every one must decode and be a row
-    of `rows` (the company's), else 422 keyed `ids` (one count query)."""
+def decoded_pks(hashids: list[Any]) -> list[int]:
+    """The primary keys of `hashids`, sorted and distinct; 422 keyed `ids` when
+    one does not decode."""
     pks = set(decode_ids(hashids))
     if None in pks:
         raise ValidationError({"ids": [INVALID_IDS]})
-    checked = sorted(pk for pk in pks if pk is not None)
-    if rows.filter(pk__any_of=checked).count() != len(checked):
+    return sorted(pk for pk in pks if pk is not None)
+
+
+def check_rows_of(rows: QuerySet[Any], pks: list[int]) -> None:
+    """422 keyed `ids` unless every one of `pks` is a row of `rows` (one count)."""
+    if rows.filter(pk__any_of=pks).count() != len(pks):
         raise ValidationError({"ids": [INVALID_IDS]})
-    return checked
 
 
 class BulkMixin(ResourceViewSet):
@@ -121,6 +129,9 @@ class BulkMixin(ResourceViewSet):
     model: ClassVar[type[Model]]
     bulk_services: ClassVar[Mapping[str, BulkService]]
     bulk_lists_only: ClassVar[bool] = False
+    # The services check that every id is a row of the company as they lock the
+    # rows (`bulk_rows` hands them what to check); see the module docstring.
+    bulk_ids_checked_when_locking: ClassVar[bool] = False
     # What `OPTIONS` says of the bulk route (default: the viewset's docstring).
     bulk_description: ClassVar[str | None] = None
     # Set per action by the router (`@action(permission_action=...)`).
@@ -138,12 +149,17 @@ class BulkMixin(ResourceViewSet):
     def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = request.data if hasattr(request.data, "get") else {}
         name, options, pks = self.bulk_input(body)
-        answer = self.bulk_answer(pks)
-        window = self.paginator.window(request)
-        rows = self.editable_rows(self.company_rows().filter(pk__any_of=pks))
+        try:
+            answer = self.bulk_answer(pks)
+            window = self.paginator.window(request)
+        except ValidationError:
+            if self.bulk_ids_checked_when_locking:
+                check_rows_of(self.company_rows(), pks)  # the ids' 422 comes first
+            raise
         # Each service is one transaction itself: wrapping it again would cost a
         # savepoint (two queries) per request, inside a request transaction too.
-        self.bulk_services[name](rows, BulkRun(user=self.user, options=options))
+        run = BulkRun(user=self.user, options=options)
+        self.bulk_services[name](self.bulk_rows(pks), run)
         return self.respond_page(answer(window))
 
     def bulk_input(self, body: Any) -> tuple[str, Mapping[str, Any], list[int]]:
@@ -158,7 +174,9 @@ class BulkMixin(ResourceViewSet):
         try:
             raw = body.get("ids", empty if self.bulk_lists_only else None)
             hashids = listed_ids(raw) if self.bulk_lists_only else bulk_ids(raw)
-            pks = company_ids(self.company_rows(), hashids)
+            pks = decoded_pks(hashids)
+            if errors or not self.bulk_ids_checked_when_locking:
+                check_rows_of(self.company_rows(), pks)
         except ValidationError as exc:
             errors.update(_keyed(exc))
         if errors:
@@ -197,6 +215,11 @@ class BulkMixin(ResourceViewSet):
     def editable_rows(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         """The rows of `rows` the member may change."""
         raise NotImplementedError
+
+    def bulk_rows(self, pks: list[int]) -> Any:
+        """What the action's service runs over: the rows of `pks` the member may
+        change."""
+        return self.editable_rows(self.company_rows().filter(pk__any_of=pks))
 
     def bulk_answer(self, pks: list[int]) -> AnswerReader:
         """The answer's reader: the visible rows of `pks`, paged."""

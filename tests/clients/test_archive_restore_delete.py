@@ -2,7 +2,7 @@
 
 import pytest
 
-from clients.models import Activity, Client
+from clients.models import Activity, Client, ClientTag
 from config.api.hashids import encode_id
 from tests.clients.support import CLIENTS, client_url
 from tests.factories import ClientFactory, GroupSettingFactory
@@ -259,3 +259,72 @@ def test_clients_the_user_may_not_edit_are_skipped(company, make_member):
     response = bulk(member.api, "archive", [mine, assigned, other])
     assert response.status_code == 200
     assert states(mine, assigned, other) == ["archived", "archived", "active"]
+
+
+def _all_actions(company):
+    """Each bulk action with the options it needs."""
+    group = GroupSettingFactory.create(company=company)
+    return {
+        "archive": {},
+        "restore": {},
+        "delete": {},
+        "assign_group": {"group_settings_id": encode_id(group.pk)},
+        "bulk_update": {"column": "public_notes", "new_value": "changed"},
+        "add_tags": {"tags": ["vip"]},
+        "remove_tags": {"tags": ["vip"]},
+    }
+
+
+def test_a_foreign_id_refuses_every_action_whatever_the_states(api, company, outsider):
+    # The ids are checked as the clients are locked: a foreign id refuses the
+    # write when the company's clients would change, and when none would.
+    active = ClientFactory.create(company=company, public_notes="kept")
+    archived = ClientFactory.create(company=company, public_notes="kept")
+    Client.objects.filter(pk=archived.pk).archive()
+    theirs = ClientFactory.create(company=outsider.company)
+    for action, options in _all_actions(company).items():
+        response = bulk(api, action, [active, archived, theirs], **options)
+        assert response.status_code == 422, action
+        assert response.json()["errors"] == {"ids": ["The selected ids is invalid."]}
+    assert states(active, archived, theirs) == ["active", "archived", "active"]
+    assert set(Client.objects.values_list("public_notes", flat=True)) == {"kept", ""}
+    assert not Activity.objects.exists()
+    assert not ClientTag.objects.exists()
+
+
+def test_a_foreign_id_and_an_unknown_action_are_one_422(api, company, outsider):
+    theirs = ClientFactory.create(company=outsider.company)
+    response = bulk(api, "explode", [ClientFactory.create(company=company), theirs])
+    assert response.json()["errors"] == {
+        "action": ["The selected action is invalid."],
+        "ids": ["The selected ids is invalid."],
+    }
+
+
+def test_a_foreign_id_is_reported_before_a_bad_page(api, company, outsider):
+    mine = ClientFactory.create(company=company)
+    theirs = ClientFactory.create(company=outsider.company)
+    ids = [encode_id(mine.pk), encode_id(theirs.pk)]
+    response = api.post(
+        f"{BULK}?after=junk", {"action": "archive", "ids": ids}, format="json"
+    )
+    assert response.json()["errors"] == {"ids": ["The selected ids is invalid."]}
+    response = api.post(
+        f"{BULK}?after=junk", {"action": "archive", "ids": ids[:1]}, format="json"
+    )
+    assert list(response.json()["errors"]) == ["after"]
+    assert states(mine) == ["active"]
+
+
+def test_a_foreign_id_refuses_a_member_who_may_edit_none(
+    company, make_member, outsider
+):
+    member = make_member(
+        company, is_owner=False, is_admin=False, permissions=["view_client"]
+    )
+    others = ClientFactory.create(company=company)
+    theirs = ClientFactory.create(company=outsider.company)
+    assert bulk(member.api, "archive", [others]).status_code == 200
+    response = bulk(member.api, "archive", [others, theirs])
+    assert response.status_code == 422
+    assert states(others, theirs) == ["active", "active"]

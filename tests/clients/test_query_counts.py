@@ -36,9 +36,9 @@ CREATE = TOKEN + 8 + WEBHOOKS + 1 + CONTACTS
 UPDATE = TOKEN + 9 + WEBHOOKS + 1 + CONTACTS
 # client check, savepoint, lock, update, webhooks, activity, release; the re-read.
 DELETE = TOKEN + 6 + WEBHOOKS + 1 + CONTACTS
-# ids check, savepoint, lock, update, webhooks, activities, release; then the
-# page, whose total is the number of ids.
-BULK = TOKEN + 6 + WEBHOOKS + 1 + CONTACTS
+# savepoint, the ids' check and lock (one statement), update, webhooks,
+# activities, release; then the page, whose total is the number of ids.
+BULK = TOKEN + 5 + WEBHOOKS + 1 + CONTACTS
 GROUP_LIST = TOKEN + 2  # count, page
 
 
