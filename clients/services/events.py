@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
 
+import config.lookups  # noqa: F401  (registers `__any_of`)
 from clients.models import Client
 from config.api.hashids import encode_id
 from webhooks.events import (
@@ -37,7 +38,7 @@ def client_event(event: Event, client: Client) -> None:
 
 def clients_event(event: Event, pks: Sequence[int]) -> None:
     """Record `event` for the clients `pks` (of any companies), as they are now."""
-    companies = Client.objects.filter(pk__in=pks).values("company_id")
+    companies = Client.objects.filter(pk__any_of=pks).values("company_id")
     record_events(entity="client", event=event, pks=pks, companies=companies)
 
 

@@ -16,9 +16,9 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
-import config.lookups  # noqa: F401  (registers `__any_of`)
 from clients.models import Client
 from config.errors import INVALID_IDS
+from config.lookups import ids_condition
 
 # The CTE's name, and the condition that picks its rows for the lock.
 NAMED = "bulk_named_clients"
@@ -37,7 +37,12 @@ class NamedClients:
 
     def named(self) -> QuerySet[Client]:
         """The company's clients among `pks`, whoever may edit them."""
-        return Client.objects.filter(company_id=self.company_id, pk__any_of=self.pks)
+        # Raw, so that Django does not walk the thousands of ids as lookup values
+        # (a tenth of a bulk request's time).
+        among, ids = ids_condition('"clients_client"."id"', self.pks)
+        return Client.objects.filter(company_id=self.company_id).filter(
+            RawSQL(among, ids, output_field=BooleanField())
+        )
 
     def rows(self) -> QuerySet[Client]:
         """The named clients the member may edit."""
