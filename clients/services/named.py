@@ -44,10 +44,6 @@ class NamedClients:
             RawSQL(among, ids, output_field=BooleanField())
         )
 
-    def rows(self) -> QuerySet[Client]:
-        """The named clients the member may edit."""
-        return self.named().filter(self.editable)
-
 
 def _refuse_unless_all_found(named: NamedClients, found: int) -> None:
     if found != len(named.pks):
@@ -57,9 +53,9 @@ def _refuse_unless_all_found(named: NamedClients, found: int) -> None:
 def lock_named(named: NamedClients, condition: Q | None = None) -> list[int]:
     """Refuse the write unless every named client exists; lock (`FOR UPDATE`, pk
     order) the editable ones matching `condition` and return their pks."""
-    picked = named.editable & condition if condition is not None else named.editable
     if not named.pks:
         return []
+    picked = named.editable & condition if condition is not None else named.editable
     pick = ExpressionWrapper(picked, BooleanField()) if picked else Value(True)
     scanned = named.named().annotate(pick=pick).values_list("pk", "pick")
     if connection.vendor != "postgresql":

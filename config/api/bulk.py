@@ -139,6 +139,12 @@ class BulkMixin(ResourceViewSet):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if cls.bulk_ids_checked_when_locking and cls.bulk_rows is BulkMixin.bulk_rows:
+            # The default rows check nothing: the ids would go unchecked.
+            raise TypeError(
+                f"{cls.__name__} checks the ids when locking: it must hand its "
+                "services what to check (override bulk_rows)"
+            )
         description = cls.__dict__.get("bulk_description")
         if description:
             cls.bulk = _described(cls.bulk, description)  # type: ignore[method-assign]
