@@ -2,7 +2,9 @@
 
 import pytest
 
+from clients.api.views import ClientViewSet
 from clients.models import Activity, Client, ClientTag
+from config.api.bulk import BulkMixin
 from config.api.hashids import encode_id
 from tests.clients.support import CLIENTS, client_url
 from tests.factories import ClientFactory, GroupSettingFactory
@@ -327,4 +329,14 @@ def test_a_foreign_id_refuses_a_member_who_may_edit_none(
     assert bulk(member.api, "archive", [others]).status_code == 200
     response = bulk(member.api, "archive", [others, theirs])
     assert response.status_code == 422
+    assert response.json()["errors"] == {"ids": ["The selected ids is invalid."]}
     assert states(others, theirs) == ["active", "active"]
+
+
+def test_a_resource_checking_ids_when_locking_must_say_what_to_check():
+    with pytest.raises(TypeError, match="override bulk_rows"):
+        type(
+            "Unchecked",
+            (ClientViewSet,),
+            {"__module__": __name__, "bulk_rows": BulkMixin.bulk_rows},
+        )

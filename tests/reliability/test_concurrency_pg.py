@@ -11,9 +11,11 @@ import random
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,9 @@ from urllib.parse import quote
 import pytest
 import requests
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, transaction
 
-from clients.models import Client, ClientCount
+from clients.models import Activity, Client, ClientCount
 from config.api.hashids import encode_id
 from contacts.models import ClientContact
 from tests.conftest import Member
@@ -454,4 +456,48 @@ def test_parallel_creates_with_one_key_make_one_client(
     assert retried.headers["Idempotent-Replayed"] == "true"
     assert retried.content in bodies
     assert Client.objects.filter(company=owner.company).count() == 1
+    assert_clean_logs(servers, owner)
+
+
+def wait_for_a_lock_wait(timeout: float = REQUEST_TIMEOUT) -> None:
+    """Until another session waits on a row lock (the bulk request, blocked)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # Inside a transaction the activity view is read once, unless cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the bulk request never waited on the row lock")
+
+
+def test_a_bulk_archive_re_checks_a_client_archived_while_it_waited(
+    servers: Servers, owner: Member
+) -> None:
+    # The request reads the client as active, then waits for its row lock while
+    # another transaction archives it: once the lock is its own it must see the
+    # client archived and leave it alone (no second archive, no activity).
+    waited, free = ClientFactory.create_batch(2, company=owner.company)
+    ids = [encode_id(waited.pk), encode_id(free.pk)]
+    url = f"{servers.url(0)}/api/v1/clients/bulk"
+    archived_at = datetime(2020, 1, 1, tzinfo=UTC)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with transaction.atomic():
+            Client.objects.filter(pk=waited.pk).update(archived_at=archived_at)
+            answer = pool.submit(
+                request, "POST", url, owner.token, {"action": "archive", "ids": ids}
+            )
+            wait_for_a_lock_wait()
+        status, body = answer.result(timeout=REQUEST_TIMEOUT)
+
+    assert status == 200, body
+    waited.refresh_from_db()
+    assert waited.archived_at == archived_at
+    archives = Activity.objects.filter(activity_type_id=Activity.ARCHIVE_CLIENT)
+    assert list(archives.values_list("client_id", flat=True)) == [free.pk]
     assert_clean_logs(servers, owner)
